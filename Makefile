@@ -1,0 +1,61 @@
+# `make run` and `make test` set everything up themselves on a fresh Debian machine.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(PY) -m flask --app wsgi
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+export MASTERY_DATA_DIR ?= $(CURDIR)/instance
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export HOST PORT
+
+.PHONY: run test bench setup system-deps system-deps-test clean-data
+
+run: system-deps setup
+	$(FLASK) db upgrade
+	@if [ ! -f "$(MASTERY_DATA_DIR)/.demo-seeded" ]; then \
+		$(FLASK) seed-demo && touch "$(MASTERY_DATA_DIR)/.demo-seeded"; fi
+	$(FLASK) serve --host $(HOST) --port $(PORT)
+
+test: system-deps-test setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: system-deps setup
+	$(PY) -m bench
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory -s python-venv
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# Debian packages the app and its tests drive: installed when missing if we are root,
+# otherwise we say exactly what to install.
+define require_debian
+	missing=""; \
+	for pair in $(1); do cmd=$${pair%%:*}; pkg=$${pair##*:}; \
+		command -v $$cmd >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian packages:$$missing"; \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+		else \
+			echo "Please install these Debian packages first: sudo apt-get install$$missing"; exit 1; \
+		fi; \
+	fi
+endef
+
+python-venv:
+	@python3 -c 'import ensurepip, venv' 2>/dev/null || { $(call require_debian,no-such-cmd:python3-venv); }
+
+system-deps:
+	@$(call require_debian,ffmpeg:ffmpeg ffprobe:ffmpeg)
+
+system-deps-test:
+	@$(call require_debian,ffmpeg:ffmpeg ffprobe:ffmpeg chromium:chromium espeak-ng:espeak-ng)
+
+clean-data:
+	rm -rf instance

@@ -1,0 +1,119 @@
+"""Settings, read once from MASTERY_* environment variables.
+
+Every setting has an embedded default so that `make run` works on a bare machine:
+SQLite and a local media folder in the data dir, Huey on SQLite, mail to an outbox folder.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _data_dir(override: str | os.PathLike | None) -> Path:
+    return Path(override or _env("MASTERY_DATA_DIR", "instance")).resolve()
+
+
+def _persistent_secret_key(data_dir: Path) -> str:
+    """Generate a key once and keep it in the data dir, so sessions survive restarts."""
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # O_EXCL: two processes starting at once must not write two different keys.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+class Config:
+    """Embedded defaults for one machine (`make run`)."""
+
+    DEBUG = False
+    TESTING = False
+
+    def __init__(self, data_dir: str | os.PathLike | None = None, **overrides) -> None:
+        data_dir = _data_dir(data_dir)
+        self.DATA_DIR = str(data_dir)
+        self.SECRET_KEY = _env("MASTERY_SECRET_KEY") or self._fallback_secret(data_dir)
+        self.SQLALCHEMY_DATABASE_URI = _env(
+            "MASTERY_DATABASE_URL", f"sqlite:///{data_dir / 'mastery.db'}"
+        )
+        self.QUEUE_URL = _env("MASTERY_QUEUE_URL", f"sqlite:///{data_dir / 'queue.db'}")
+        self.STORAGE = _env("MASTERY_STORAGE", "local")
+        self.S3_BUCKET = _env("MASTERY_S3_BUCKET")
+        self.S3_ENDPOINT_URL = _env("MASTERY_S3_ENDPOINT_URL")
+        self.SMTP_URL = _env("MASTERY_SMTP_URL")
+        self.MAIL_FROM = _env("MASTERY_MAIL_FROM", "Mastery Share <no-reply@mastery-share.local>")
+        self.MAX_UPLOAD_MB = int(_env("MASTERY_MAX_UPLOAD_MB", "2048"))
+        self.SEARCH = _env("MASTERY_SEARCH", "whoosh")
+        self.WHISPER_MODEL = _env("MASTERY_WHISPER_MODEL")
+        self.RATELIMIT_STORAGE_URI = _env("MASTERY_RATELIMIT_STORAGE_URL", "memory://")
+        self.PUBLIC_URL = _env("MASTERY_PUBLIC_URL", "http://127.0.0.1:5000")
+        for key, value in overrides.items():
+            setattr(self, key, value)
+
+    def _fallback_secret(self, data_dir: Path) -> str:
+        return _persistent_secret_key(data_dir)
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long form is not lost
+    HUEY_IMMEDIATE = False
+    RATELIMIT_HEADERS_ENABLED = True
+    SIGN_IN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    SIGN_IN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
+    INVITATION_TTL = timedelta(days=14)
+    PASSWORD_RESET_TTL = timedelta(hours=2)
+    API_TOKEN_TTL = timedelta(days=30)
+    BOOTSTRAP_SERVE_LOCAL = True
+
+    # flask-smorest: the OpenAPI document lives beside the API it describes.
+    API_TITLE = "Mastery Share API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+
+class ProductionConfig(Config):
+    """For gunicorn behind a reverse proxy: no generated secret, secure cookies."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    def _fallback_secret(self, data_dir: Path) -> str:
+        raise RuntimeError(
+            "MASTERY_SECRET_KEY must be set in production (a long random string, kept secret)."
+        )
+
+
+class TestConfig(Config):
+    """Tests build the app on a temporary data dir with overrides: TestConfig(tmp, KEY=value)."""
+
+    TESTING = True
+    HUEY_IMMEDIATE = True
+    RATELIMIT_STORAGE_URI = "memory://"
+
+
+def config_for(environment: str | None) -> Config:
+    """The configuration class named by MASTERY_ENV (development by default)."""
+    classes = {"production": ProductionConfig, "test": TestConfig}
+    return classes.get((environment or "").lower(), Config)()

@@ -1,0 +1,99 @@
+"""Mastery Share: teachers share what works in their classrooms."""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import Config, TestConfig, config_for
+
+from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+
+_TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates")
+_STATIC = os.path.join(os.path.dirname(os.path.dirname(__file__)), "static")
+
+
+def create_app(config: Config | Mapping | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, CLI and error handlers.
+
+    No queries and no migrations run here: `flask db upgrade` owns the schema.
+    """
+    app = Flask(__name__, template_folder=_TEMPLATES, static_folder=_STATIC)
+    app.config.from_object(_resolve_config(config))
+    _refuse_unsafe_production(app)
+    os.makedirs(app.config["DATA_DIR"], exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from .errors import register_error_handlers
+    from .security_headers import register_security_headers
+    from .cli import register_cli
+    from .templating import register_template_helpers
+
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    register_cli(app)
+
+    from .tasks import huey
+
+    huey.immediate = bool(app.config.get("HUEY_IMMEDIATE"))
+    return app
+
+
+def _resolve_config(config: Config | Mapping | None) -> Config:
+    if config is None:
+        return config_for(os.environ.get("MASTERY_ENV"))
+    if isinstance(config, Mapping):
+        overrides = dict(config)
+        return TestConfig(overrides.pop("DATA_DIR", None), **overrides)
+    return config
+
+
+def _refuse_unsafe_production(app: Flask) -> None:
+    if app.config.get("SESSION_COOKIE_SECURE") and (app.debug or os.environ.get("FLASK_DEBUG")
+                                                    in ("1", "true")):
+        raise RuntimeError("Refusing to start the production configuration with debug on.")
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(_TEMPLATES), "migrations"))
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+
+    from .accounts.services import load_user_from_session
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user_from_session)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts import staff_views  # noqa: F401  (adds its routes to accounts.bp)
+    from .accounts.views import bp as accounts_bp
+    from .api import init_api
+    from .main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    init_api(app)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL lets readers work while a writer commits; SQLite leaves foreign keys off otherwise."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()

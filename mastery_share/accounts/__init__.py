@@ -1,0 +1,1 @@
+"""Accounts: districts, schools, members, roles, invitations and the practice taxonomy."""

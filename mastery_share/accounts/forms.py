@@ -1,0 +1,96 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms.fields.choices import SelectChoice
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from .models import GRADE_BANDS, SUBJECTS
+from .services import MIN_PASSWORD_LENGTH
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def _grade_band_field():
+    return CheckboxListField("Grade bands", choices=[SelectChoice(b) for b in GRADE_BANDS])
+
+
+def _subject_field():
+    return CheckboxListField("Subjects", choices=[SelectChoice(s) for s in SUBJECTS])
+
+
+class NewPasswordMixin:
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired()], render_kw={"autocomplete": "username"})
+    password = PasswordField(
+        "Password", validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
+    remember = BooleanField("Keep me signed in on this device")
+
+
+class SignOutForm(FlaskForm):
+    pass
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired()], render_kw={"autocomplete": "email"})
+
+
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    pass
+
+
+class AcceptInvitationForm(NewPasswordMixin, FlaskForm):
+    name = StringField("Your name", validators=[DataRequired(), Length(max=120)],
+                       render_kw={"autocomplete": "name"})
+
+
+class ProfileForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)],
+                       render_kw={"autocomplete": "name"})
+    grade_bands = _grade_band_field()
+    subjects = _subject_field()
+
+
+class InviteForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired()])
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    role = SelectField("Role")
+    school_id = SelectField("School", coerce=int)
+    grade_bands = _grade_band_field()
+    subjects = _subject_field()
+
+
+class StaffCsvForm(FlaskForm):
+    school_id = SelectField("School", coerce=int)
+    csv_file = FileField("CSV file", validators=[Optional(), FileAllowed(["csv", "txt"], "Upload a .csv file.")])
+    csv_text = TextAreaField(
+        "Or paste the rows",
+        description="One person a line: email, name, role, grade bands, subjects. "
+        "Separate several grade bands or subjects with semicolons.",
+        render_kw={"rows": 8},
+    )

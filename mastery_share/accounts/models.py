@@ -1,0 +1,131 @@
+"""People and places: districts, schools, members and the practice taxonomy."""
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db_types import UTCDateTime, utcnow
+from ..extensions import db
+
+
+class Role(str, enum.Enum):
+    TEACHER = "teacher"
+    COACH = "coach"
+    PRINCIPAL = "principal"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+GRADE_BANDS = ("K-2", "3-5", "6-8", "9-12")
+SUBJECTS = (
+    "English language arts",
+    "Math",
+    "Science",
+    "Social studies",
+    "Special education",
+    "English learners",
+    "Arts",
+    "Physical education",
+    "World languages",
+    "Technology",
+    "Other",
+)
+_ROLE_VALUES = ", ".join(f"'{role.value}'" for role in Role)
+
+
+def new_session_nonce() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class District(db.Model):
+    __tablename__ = "districts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    schools: Mapped[list["School"]] = relationship(
+        back_populates="district", order_by="School.name"
+    )
+
+
+class School(db.Model):
+    __tablename__ = "schools"
+    __table_args__ = (db.UniqueConstraint("district_id", "name", name="uq_schools_district_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # IANA name, e.g. America/Chicago: visit times are shown in the school's own zone.
+    time_zone: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    district: Mapped[District] = relationship(back_populates="schools")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        # Emails are stored lower-cased so the unique constraint is case-insensitive.
+        CheckConstraint("email = lower(email)", name="email_lowercase"),
+        CheckConstraint(f"role IN ({_ROLE_VALUES})", name="role_known"),
+        CheckConstraint("role = 'admin' OR school_id IS NOT NULL", name="staff_have_school"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default=Role.TEACHER.value)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    grade_bands: Mapped[list[str]] = mapped_column(JSON, default=list)
+    subjects: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # Part of the session id: changing it (password reset) signs out every other session.
+    session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    district: Mapped[District] = relationship()
+    school: Mapped[School | None] = relationship()
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_nonce}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def can_invite(self) -> bool:
+        return self.role in (Role.PRINCIPAL.value, Role.ADMIN.value)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN.value
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role}>"
+
+
+class Practice(db.Model):
+    __tablename__ = "practices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)

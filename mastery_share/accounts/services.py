@@ -1,0 +1,165 @@
+"""Members: sign-in, creating accounts, profiles and password hashing."""
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+
+from ..errors import Invalid, NotFound, Unauthorized
+from ..extensions import db
+from ..transaction import commit
+from .models import GRADE_BANDS, SUBJECTS, District, Role, School, User, new_session_nonce
+
+MIN_PASSWORD_LENGTH = 10
+_hasher = PasswordHasher()
+# Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def normalize_email(raw: str | None) -> str:
+    """A syntactically valid address, lower-cased (emails are unique case-insensitively)."""
+    try:
+        result = validate_email((raw or "").strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise Invalid("Enter a valid email address.", {"email": str(error)}) from error
+    return result.normalized.lower()
+
+
+def check_password_strength(password: str | None) -> str:
+    password = password or ""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(
+            f"Use at least {MIN_PASSWORD_LENGTH} characters for your password.",
+            {"password": f"Use at least {MIN_PASSWORD_LENGTH} characters."},
+        )
+    return password
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def clean_grade_bands(values) -> list[str]:
+    unknown = [value for value in values or [] if value not in GRADE_BANDS]
+    if unknown:
+        raise Invalid("Unknown grade band.", {"grade_bands": f"Unknown: {', '.join(unknown)}"})
+    return [band for band in GRADE_BANDS if band in (values or [])]
+
+
+def clean_subjects(values) -> list[str]:
+    unknown = [value for value in values or [] if value not in SUBJECTS]
+    if unknown:
+        raise Invalid("Unknown subject.", {"subjects": f"Unknown: {', '.join(unknown)}"})
+    return [subject for subject in SUBJECTS if subject in (values or [])]
+
+
+def clean_role(value: str | None) -> str:
+    try:
+        return Role((value or "").strip().lower()).value
+    except ValueError as error:
+        allowed = ", ".join(role.value for role in Role)
+        raise Invalid("Unknown role.", {"role": f"Choose one of: {allowed}."}) from error
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def authenticate(email: str, password: str) -> User:
+    """The active member with this email and password, or Unauthorized with one clear message."""
+    user = find_user_by_email(email or "")
+    stored_hash = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    try:
+        _hasher.verify(stored_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        user = None
+    if user is None or not user.password_hash or not user.active:
+        raise Unauthorized(
+            "That email and password do not match an active account. "
+            "Check both, or reset your password."
+        )
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        commit()
+    return user
+
+
+def load_user_from_session(session_id: str) -> User | None:
+    """Flask-Login's loader: the id carries a nonce, so a password reset ends old sessions."""
+    user_id, _, nonce = (session_id or "").partition(".")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_nonce != nonce or not user.active:
+        return None
+    return user
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    role: str,
+    password: str | None,
+    school: School | None = None,
+    district: District | None = None,
+    grade_bands=(),
+    subjects=(),
+) -> User:
+    """A new member; Invalid when the email is taken (in any case) or a field is wrong."""
+    email = normalize_email(email)
+    role = clean_role(role)
+    name = (name or "").strip()
+    if not name:
+        raise Invalid("Enter a name.", {"name": "Enter a name."})
+    if role != Role.ADMIN.value and school is None:
+        raise Invalid("Staff belong to a school.", {"school": "Choose a school."})
+    if find_user_by_email(email):
+        raise Invalid(
+            "An account with this email already exists.", {"email": "Already a member."}
+        )
+    district = district or school.district
+    user = User(
+        email=email,
+        name=name,
+        role=role,
+        school=school,
+        district=district,
+        grade_bands=clean_grade_bands(grade_bands),
+        subjects=clean_subjects(subjects),
+        password_hash=hash_password(check_password_strength(password)) if password else None,
+    )
+    db.session.add(user)
+    commit()
+    return user
+
+
+def update_profile(user: User, *, name: str, grade_bands, subjects) -> User:
+    """Change a member's own name, grade bands and subjects."""
+    name = (name or "").strip()
+    if not name:
+        raise Invalid("Enter your name.", {"name": "Enter your name."})
+    user.name = name[:120]
+    user.grade_bands = clean_grade_bands(grade_bands)
+    user.subjects = clean_subjects(subjects)
+    commit()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Store a new password and end every other session of this member (not committed)."""
+    user.password_hash = hash_password(check_password_strength(password))
+    user.session_nonce = new_session_nonce()
+
+
+def find_school(school_ref: str | int) -> School:
+    """A school by id or by exact name (for the command line)."""
+    ref = str(school_ref).strip()
+    query = select(School).where(School.id == int(ref)) if ref.isdigit() else (
+        select(School).where(School.name == ref)
+    )
+    school = db.session.scalar(query)
+    if school is None:
+        raise NotFound(f"No school called {ref!r}.")
+    return school

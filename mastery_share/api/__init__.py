@@ -1,0 +1,40 @@
+"""The /api/v1 surface: one flask-smorest Api whose schemas both validate and document."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from ..extensions import csrf
+from .schemas import ErrorSchema
+
+
+class MasteryApi(Api):
+    # The documented error body is the one errors.py really sends.
+    ERROR_SCHEMA = ErrorSchema
+    DEFAULT_ERROR_RESPONSE_NAME = "Error"
+
+    def _register_error_handlers(self):
+        """errors.py answers every error, for pages and the API alike."""
+
+
+def init_api(app: Flask) -> MasteryApi:
+    api = MasteryApi(
+        app,
+        spec_kwargs={
+            "info": {
+                "description": "Mastery Share: teachers share classroom practice videos "
+                "and open their classrooms for visits.",
+            },
+            "servers": [{"url": "/"}],
+        },
+    )
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    api.spec.components.security_scheme("basicAuth", {"type": "http", "scheme": "basic"})
+
+    from ..accounts.api import blp as accounts_blp
+
+    for blueprint in (accounts_blp,):
+        # Bearer tokens, not cookies, authenticate the API, so CSRF does not apply.
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint, url_prefix="/api/v1")
+    return api

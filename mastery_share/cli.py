@@ -1,0 +1,75 @@
+"""Commands: `flask --app wsgi seed-demo`, `user create`, `worker`, `serve`."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .errors import DomainError
+
+
+def register_cli(app: Flask) -> None:
+    from .serve import serve_command, worker_command
+
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(user_group)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(serve_command)
+    app.cli.add_command(school_group)
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Create the demo district (idempotent) and print its sign-ins."""
+    from .demo import DEMO_PASSWORD, seed_demo
+
+    created, users = seed_demo()
+    click.echo("Demo district ready" + (" (created)." if created else " (already there)."))
+    click.echo(f"Sign in at http://127.0.0.1:5000 with any of these (password: {DEMO_PASSWORD}):")
+    for user in users:
+        school = user.school.name if user.school else "district office"
+        click.echo(f"  {user.role:<9} {user.email:<38} {school}")
+
+
+user_group = AppGroup("user", help="Manage members.")
+
+
+@user_group.command("create")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--role", default="teacher", show_default=True,
+              type=click.Choice(["teacher", "coach", "principal", "admin"]))
+@click.option("--school", "school_ref", help="School id or exact name (not needed for admins).")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_user_command(email, name, role, school_ref, password):
+    """Create a member who can sign in straight away."""
+    from .accounts.schools import default_district
+    from .accounts.services import create_user, find_school
+
+    try:
+        school = find_school(school_ref) if school_ref else None
+        district = school.district if school else default_district()
+        user = create_user(email=email, name=name, role=role, password=password,
+                           school=school, district=district)
+    except DomainError as error:
+        details = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
+        raise click.ClickException(f"{error.message} {details}".strip()) from error
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+school_group = AppGroup("school", help="Manage the district's schools.")
+
+
+@school_group.command("create")
+@click.argument("name")
+@click.option("--time-zone", required=True, help="IANA name, e.g. America/Chicago.")
+@click.option("--district", "district_name", help="District name (created when new).")
+def create_school_command(name, time_zone, district_name):
+    """Add a school (and its district, the first time)."""
+    from .accounts.schools import create_school
+
+    try:
+        school = create_school(name=name, time_zone=time_zone, district_name=district_name)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"School {school.name} (id {school.id}) in {school.district.name}.")

@@ -1,0 +1,99 @@
+"""Outgoing mail: `.eml` files in the data dir's outbox by default, SMTP when configured.
+
+`queue_mail` is what services call: the message is built now and sent by a background job
+after the surrounding transaction commits.
+"""
+from __future__ import annotations
+
+import smtplib
+import ssl
+import time
+import uuid
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mime_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    text: str
+    html: str | None = None
+    attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+
+
+def build_message(mail: Mail, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = mail.to
+    message["Subject"] = mail.subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="mastery-share.local")
+    message.set_content(mail.text)
+    if mail.html:
+        message.add_alternative(mail.html, subtype="html")
+    for attachment in mail.attachments:
+        maintype, subtype = attachment.mime_type.split("/", 1)
+        message.add_attachment(
+            attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename
+        )
+    return message
+
+
+def send_mail(mail: Mail) -> None:
+    """Deliver one message now, through SMTP if MASTERY_SMTP_URL is set, else to the outbox."""
+    config = current_app.config
+    message = build_message(mail, config["MAIL_FROM"])
+    if config.get("SMTP_URL"):
+        _send_smtp(message, config["SMTP_URL"])
+    else:
+        _write_outbox(message, Path(config["DATA_DIR"]) / "outbox")
+
+
+def _write_outbox(message: EmailMessage, outbox: Path) -> None:
+    outbox.mkdir(parents=True, exist_ok=True)
+    # Sortable by time, unique across processes.
+    name = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:12]}.eml"
+    temporary = outbox / f".{name}.tmp"
+    temporary.write_bytes(bytes(message))
+    # Rename is atomic: a reader of the outbox never sees half a message.
+    temporary.rename(outbox / name)
+
+
+def _send_smtp(message: EmailMessage, url: str) -> None:
+    """smtp://user:pass@host:port (STARTTLS when offered) or smtps://… (TLS from the start)."""
+    parts = urlsplit(url)
+    secure = parts.scheme == "smtps"
+    port = parts.port or (465 if secure else 25)
+    context = ssl.create_default_context()
+    smtp_class = smtplib.SMTP_SSL if secure else smtplib.SMTP
+    kwargs = {"context": context} if secure else {}
+    with smtp_class(parts.hostname, port, timeout=30, **kwargs) as smtp:
+        if not secure:
+            smtp.ehlo()
+            if smtp.has_extn("starttls"):
+                smtp.starttls(context=context)
+                smtp.ehlo()
+        if parts.username:
+            smtp.login(unquote(parts.username), unquote(parts.password or ""))
+        smtp.send_message(message)
+
+
+def queue_mail(mail: Mail) -> None:
+    """Send `mail` from a background job once the current transaction commits."""
+    from .tasks import deliver_mail
+    from .transaction import after_commit
+
+    after_commit(deliver_mail, mail)

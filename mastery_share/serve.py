@@ -1,0 +1,57 @@
+"""`flask worker` (the Huey consumer) and `flask serve` (web + worker, what `make run` starts)."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+
+@click.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Jobs run at once.")
+@with_appcontext
+def worker_command(workers: int):
+    """Run the background job consumer in this process until interrupted."""
+    from . import tasks
+
+    # Jobs run in this process's app rather than building a second one.
+    tasks.use_app_for_worker(current_app._get_current_object())
+    consumer = tasks.huey.create_consumer(workers=workers, worker_type="thread",
+                                          periodic=True, check_worker_health=True)
+    click.echo(f"Worker: {workers} threads on {type(tasks.huey.storage).__name__}")
+    consumer.run()
+
+
+@click.command("serve")
+@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="HOST or 127.0.0.1")
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int,
+              show_default="PORT or 5000")
+@with_appcontext
+def serve_command(host: str, port: int):
+    """Serve the web app and run the worker beside it; Ctrl-C stops both."""
+    from werkzeug.serving import run_simple
+
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
+        env=os.environ.copy(),
+    )
+    click.echo(f"Mastery Share on http://{host}:{port}  (worker pid {worker.pid}; Ctrl-C stops both)")
+    try:
+        run_simple(host, port, current_app._get_current_object(), threaded=True,
+                   use_reloader=False, use_debugger=False)
+    finally:
+        _stop(worker)
+
+
+def _stop(worker: subprocess.Popen) -> None:
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGINT)  # the consumer finishes its running jobs on SIGINT
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
