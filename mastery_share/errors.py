@@ -63,7 +63,11 @@ def json_error(status: int, message: str, code: str | None = None, fields: dict 
     body = {"error": {"code": code or _HTTP_CODES.get(status, "error"), "message": message}}
     if fields:
         body["error"]["fields"] = fields
-    return jsonify(body), status
+    response = jsonify(body)
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
 
 
 def wants_json() -> bool:
@@ -94,11 +98,7 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         message = _friendly_message(error)
         if wants_json():
-            fields = _validation_fields(error)
-            response = json_error(status, message, fields=fields)
-            if status == 401:
-                response[0].headers["WWW-Authenticate"] = 'Bearer realm="api"'
-            return response
+            return json_error(status, message, fields=_validation_fields(error))
         return _page(status, message)
 
     @app.errorhandler(Exception)

@@ -65,7 +65,9 @@ def send_mail(mail: Mail) -> None:
 def _write_outbox(message: EmailMessage, outbox: Path) -> None:
     outbox.mkdir(parents=True, exist_ok=True)
     # Sortable by time, unique across processes.
-    name = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:12]}.eml"
+    now_ns = time.time_ns()
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now_ns // 10**9))
+    name = f"{stamp}.{now_ns % 10**9:09d}-{uuid.uuid4().hex[:8]}.eml"
     temporary = outbox / f".{name}.tmp"
     temporary.write_bytes(bytes(message))
     # Rename is atomic: a reader of the outbox never sees half a message.

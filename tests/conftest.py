@@ -24,6 +24,7 @@ os.environ.pop("MASTERY_SMTP_URL", None)
 os.environ.pop("MASTERY_QUEUE_URL", None)
 
 import pytest  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
@@ -73,8 +74,21 @@ def app(tmp_path, migrated_template, app_overrides):
         db.engine.dispose()
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    Without this, requests would reuse the test's app context and with it `g` and the
+    database session, so a member loaded by one request would leak into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = FreshContextClient
     return app.test_client()
 
 

@@ -5,6 +5,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..errors import Invalid, NotFound, Unauthorized
 from ..extensions import db
@@ -131,7 +132,11 @@ def create_user(
         password_hash=hash_password(check_password_strength(password)) if password else None,
     )
     db.session.add(user)
-    commit()
+    try:
+        commit()
+    except IntegrityError as error:  # the same email created at the same moment elsewhere
+        raise Invalid("An account with this email already exists.",
+                      {"email": "Already a member."}) from error
     return user
 
 

@@ -11,7 +11,6 @@ from .schemas import ErrorSchema
 class MasteryApi(Api):
     # The documented error body is the one errors.py really sends.
     ERROR_SCHEMA = ErrorSchema
-    DEFAULT_ERROR_RESPONSE_NAME = "Error"
 
     def _register_error_handlers(self):
         """errors.py answers every error, for pages and the API alike."""

@@ -1,0 +1,63 @@
+"""Mail goes to the outbox by default and through a real SMTP server when configured."""
+import time
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message as MessageHandler
+
+from mastery_share.accounts.invitations import invite_staff
+from tests.conftest import free_port, outbox_messages
+
+
+class Inbox(MessageHandler):
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+
+    def handle_message(self, message):
+        self.messages.append(message)
+
+
+@pytest.fixture
+def smtp_server():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+@pytest.fixture
+def app_overrides(request):
+    if "smtp_server" in request.fixturenames:
+        controller, _ = request.getfixturevalue("smtp_server")
+        return {"SMTP_URL": f"smtp://{controller.hostname}:{controller.port}"}
+    return {}
+
+
+def test_invitation_is_delivered_over_smtp_when_configured(app, smtp_server, principal):
+    _, inbox = smtp_server
+    invite_staff(principal, email="smtp.person@example.org", name="Smtp Person", role="teacher",
+                 school_id=principal.school_id)
+    deadline = time.monotonic() + 5
+    while not inbox.messages and time.monotonic() < deadline:
+        time.sleep(0.05)
+    [message] = inbox.messages
+    assert message["To"] == "smtp.person@example.org"
+    assert "/invitations/" in message.get_payload()
+    assert outbox_messages(app) == []
+
+
+def test_without_smtp_mail_lands_in_the_outbox_as_eml(app, principal):
+    invite_staff(principal, email="outbox@example.org", name="Outbox", role="teacher",
+                 school_id=principal.school_id)
+    [message] = outbox_messages(app)
+    assert message["To"] == "outbox@example.org"
+    assert message["From"].endswith("no-reply@mastery-share.local>")
+
+
+def test_mail_is_not_sent_when_the_transaction_fails(app, principal, teacher):
+    with pytest.raises(Exception):
+        invite_staff(principal, email=teacher.email, name="Dup", role="teacher",
+                     school_id=principal.school_id)
+    assert outbox_messages(app) == []

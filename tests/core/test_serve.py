@@ -1,0 +1,73 @@
+"""What `make run` starts: the web app and the Huey worker as two processes; mail queued by
+the web process is delivered by the worker; Ctrl-C (SIGINT to the group) stops both."""
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from tests.conftest import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _flask(env, *args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT,
+                          env=env, check=True, capture_output=True, text=True, timeout=120,
+                          **kwargs)
+
+
+def _wait_for(predicate, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _healthy(url):
+    try:
+        return requests.get(f"{url}/healthz", timeout=1).status_code == 200
+    except requests.ConnectionError:
+        return False
+
+
+def test_serve_runs_web_and_worker_and_ctrl_c_stops_both(tmp_path):
+    env = {**os.environ, "MASTERY_DATA_DIR": str(tmp_path), "MASTERY_QUEUE_URL": ""}
+    env.pop("MASTERY_DATABASE_URL", None)
+    _flask(env, "db", "upgrade")
+    _flask(env, "seed-demo")
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "serve", "--port", str(port)],
+        cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        assert _wait_for(lambda: _healthy(url)), "the web app did not come up"
+        with requests.Session() as browser:
+            page = browser.get(f"{url}/forgot-password", timeout=5).text
+            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+            response = browser.post(f"{url}/forgot-password", timeout=5, data={
+                "csrf_token": token, "email": "maria.lopez@riverside.example.org"})
+            assert response.status_code == 200
+        outbox = tmp_path / "outbox"
+        # The web process only queues the mail; the worker process writes it.
+        assert _wait_for(lambda: outbox.exists() and any(outbox.glob("*.eml"))), \
+            "the worker did not deliver the queued mail"
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            output, _ = server.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            raise
+    assert server.returncode is not None
+    leftovers = subprocess.run(["pgrep", "-g", str(server.pid)], capture_output=True, text=True)
+    assert leftovers.stdout.strip() == "", f"processes left running: {leftovers.stdout}"
+    assert "Worker:" in output
