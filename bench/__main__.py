@@ -1,0 +1,54 @@
+"""`python -m bench [name ...]`: run benchmarks, print them, write bench/RESULTS.md."""
+from __future__ import annotations
+
+import importlib
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main(selected: list[str]) -> int:
+    os.environ.setdefault("MASTERY_DATA_DIR", str(HERE / ".work"))
+    names = sorted(path.stem for path in HERE.glob("bench_*.py"))
+    if selected:
+        names = [name for name in names if any(choice in name for choice in selected)]
+    results = []
+    for name in names:
+        started = time.perf_counter()
+        module = importlib.import_module(f"bench.{name}")
+        print(f"== {name}", flush=True)
+        for result in module.run():
+            results.append(result)
+            verdict = "ok" if result.passed else "MISSED"
+            print(f"   {result.figure}: {result.measured:.3f} {result.unit} vs reference "
+                  f"{result.reference:.3f} {result.unit} (x{result.ratio:.2f}; bar: {result.bar}) "
+                  f"{verdict}", flush=True)
+        print(f"   ({time.perf_counter() - started:.1f} s)")
+    _write_results(results)
+    return 0 if all(result.passed for result in results) else 1
+
+
+def _write_results(results) -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `make bench` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}. "
+        "Each figure stands beside its reference measured in the same run.",
+        "",
+        "| benchmark | figure | measured | reference | ratio | bar | verdict |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in results:
+        lines.append(f"| {r.benchmark} | {r.figure} | {r.measured:.3f} {r.unit} | "
+                     f"{r.reference:.3f} {r.unit} | {r.ratio:.2f}x | {r.bar} | "
+                     f"{'ok' if r.passed else 'missed'} |")
+    (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
