@@ -61,6 +61,10 @@ class Config:
         self.WHISPER_MODEL = _env("MASTERY_WHISPER_MODEL")
         self.RATELIMIT_STORAGE_URI = _env("MASTERY_RATELIMIT_STORAGE_URL", "memory://")
         self.PUBLIC_URL = _env("MASTERY_PUBLIC_URL", "http://127.0.0.1:5000")
+        self.S3_PREFIX = _env("MASTERY_S3_PREFIX", "")
+        self.MAX_VIDEO_SECONDS = int(_env("MASTERY_MAX_VIDEO_SECONDS", str(20 * 60)))
+        # A processing video whose worker has not reported for this long is taken over.
+        self.PROCESSING_STALE_AFTER_S = int(_env("MASTERY_PROCESSING_STALE_AFTER_S", "300"))
         for key, value in overrides.items():
             setattr(self, key, value)
 
@@ -84,6 +88,9 @@ class Config:
     PASSWORD_RESET_TTL = timedelta(hours=2)
     API_TOKEN_TTL = timedelta(days=30)
     BOOTSTRAP_SERVE_LOCAL = True
+    FFMPEG_TIMEOUT_FACTOR = 6
+    PROCESSING_MAX_ATTEMPTS = 4
+    MEDIA_URL_TTL_S = 6 * 3600
 
     # flask-smorest: the OpenAPI document lives beside the API it describes.
     API_TITLE = "Mastery Share API"

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from config import Config, TestConfig, config_for
 
@@ -27,6 +28,7 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
     os.makedirs(app.config["DATA_DIR"], exist_ok=True)
 
     _init_extensions(app)
+    app.url_map.converters["id"] = DatabaseIdConverter
     _register_blueprints(app)
 
     from .errors import register_error_handlers
@@ -43,6 +45,13 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
 
     huey.immediate = bool(app.config.get("HUEY_IMMEDIATE"))
     return app
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """A positive 32-bit id in a URL: a larger number 404s instead of overflowing SQLite."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, min=1, max=2**31 - 1)
 
 
 def _resolve_config(config: Config | Mapping | None) -> Config:
@@ -82,9 +91,16 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .api import init_api
     from .main.views import bp as main_bp
+    from .videos.tus_views import bp as tus_bp
+    from .videos.views import bp as videos_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(videos_bp)
+    # tus requests authenticate with a bearer token, or the session plus an X-CSRFToken
+    # header checked in api.auth.member_required.
+    csrf.exempt(tus_bp)
+    app.register_blueprint(tus_bp)
     init_api(app)
 
 

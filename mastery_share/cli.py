@@ -16,6 +16,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(serve_command)
     app.cli.add_command(school_group)
+    app.cli.add_command(videos_group)
 
 
 @click.command("seed-demo")
@@ -73,3 +74,19 @@ def create_school_command(name, time_zone, district_name):
     except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"School {school.name} (id {school.id}) in {school.district.name}.")
+
+
+videos_group = AppGroup("videos", help="Manage videos.")
+
+
+@videos_group.command("reprocess")
+@click.argument("video_id", type=int)
+def reprocess_command(video_id):
+    """Process a video again from its kept original."""
+    from .videos.services import reprocess_video
+
+    try:
+        video = reprocess_video(None, video_id)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Video {video.id} queued for processing ({video.title}).")

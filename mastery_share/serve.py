@@ -20,6 +20,9 @@ def worker_command(workers: int):
 
     # Jobs run in this process's app rather than building a second one.
     tasks.use_app_for_worker(current_app._get_current_object())
+    requeued = tasks.requeue_stalled_videos()
+    if requeued:
+        click.echo(f"Worker: requeued {requeued} video(s) left unfinished by a stopped worker")
     consumer = tasks.huey.create_consumer(workers=workers, worker_type="thread",
                                           periodic=True, check_worker_health=True)
     click.echo(f"Worker: {workers} threads on {type(tasks.huey.storage).__name__}")

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, has_app_context
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 _worker_app: Flask | None = None
 
@@ -47,18 +47,29 @@ def _app_for_worker() -> Flask:
     return _worker_app
 
 
+def _in_app_context(function):
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        if has_app_context():
+            return function(*args, **kwargs)
+        with _app_for_worker().app_context():
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
 def app_task(**task_options):
     """A Huey task that runs in an app context (the worker's own app when none is pushed)."""
 
     def decorate(function):
-        @functools.wraps(function)
-        def in_app_context(*args, **kwargs):
-            if has_app_context():
-                return function(*args, **kwargs)
-            with _app_for_worker().app_context():
-                return function(*args, **kwargs)
+        return huey.task(**task_options)(_in_app_context(function))
 
-        return huey.task(**task_options)(in_app_context)
+    return decorate
+
+
+def app_periodic_task(schedule):
+    def decorate(function):
+        return huey.periodic_task(schedule)(_in_app_context(function))
 
     return decorate
 
@@ -68,3 +79,40 @@ def deliver_mail(mail) -> None:
     from .mail import send_mail
 
     send_mail(mail)
+
+
+@app_task()
+def process_video_task(video_id: int) -> None:
+    """Process one video; a transient failure is tried again later with backoff."""
+    from .videos.models import Video, VideoStatus
+    from .videos.processing import process_video, retry_delay_s
+    from .extensions import db
+
+    try:
+        process_video(video_id)
+    except Exception:
+        video = db.session.get(Video, video_id)
+        if video is not None and video.status == VideoStatus.QUEUED.value and not huey.immediate:
+            process_video_task.schedule((video_id,), delay=retry_delay_s(video.attempts))
+        raise
+
+
+def requeue_stalled_videos() -> int:
+    """Give work abandoned by a dead worker back to the queue; returns how many."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from .videos.processing import release_stalled, stalled_videos
+
+    stale_after = timedelta(seconds=current_app.config["PROCESSING_STALE_AFTER_S"])
+    videos = stalled_videos(stale_after)
+    for video in videos:
+        release_stalled(video)
+        process_video_task(video.id)
+    return len(videos)
+
+
+@app_periodic_task(crontab(minute="*"))
+def sweep_stalled_videos() -> None:
+    requeue_stalled_videos()

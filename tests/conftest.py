@@ -83,7 +83,13 @@ class FreshContextClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         with self.application.app_context():
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
+        # werkzeug spools a large test body to a temporary file it never closes.
+        for each in (*response.history, response):
+            stream = each.request.environ.get("wsgi.input") if each.request else None
+            if stream is not None:
+                stream.close()
+        return response
 
 
 @pytest.fixture

@@ -26,8 +26,6 @@ def health():
 # The sections below grow into their own domains (videos, search, visits, collections);
 # until then each page says plainly what it will hold.
 _SECTIONS = {
-    "videos": ("Videos", "Short classroom videos from teachers across the district, "
-               "tagged by practice, grade band and subject."),
     "search": ("Search", "Find a practice by what is said in the video, down to the moment "
                "it is said."),
     "visits": ("Visits", "Open classrooms across schools: sign up to see a practice live."),
@@ -39,12 +37,6 @@ _SECTIONS = {
 def _section(key: str):
     title, summary = _SECTIONS[key]
     return render_template("main/section.html", title=title, summary=summary)
-
-
-@bp.route("/videos")
-@login_required
-def videos():
-    return _section("videos")
 
 
 @bp.route("/search")

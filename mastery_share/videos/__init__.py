@@ -1,0 +1,1 @@
+"""Videos: uploads (tus and multipart), processing into renditions, playback and browsing."""

@@ -1,0 +1,173 @@
+"""API views for videos: create (multipart or a finished tus upload), list, read, edit,
+delete, replace captions."""
+from __future__ import annotations
+
+from flask import g, request
+from flask_smorest import Blueprint
+from marshmallow import ValidationError
+
+from ..api.auth import BEARER, token_required
+from ..api.schemas import ErrorSchema
+from ..errors import Invalid, TooLarge, UnsupportedMediaType
+from .media_urls import media_url, rendition_name
+from .schemas import (CaptionsUploadSchema, VideoCreateJsonSchema, VideoEditSchema,
+                      VideoListArgsSchema, VideoPageSchema, VideoSchema)
+from .services import (VideoFilters, create_video_from_upload, delete_video, get_video, list_videos, replace_captions,
+                       update_video)
+from .uploads import max_upload_bytes, upload_from_posted_file
+
+blp = Blueprint("videos_api", __name__, description="Videos of classroom practice")
+
+_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422)
+
+
+def _document_errors(*statuses):
+    def decorate(view):
+        for status in statuses:
+            view = blp.alt_response(status, schema=ErrorSchema)(view)
+        return view
+
+    return decorate
+
+
+def video_to_dict(viewer, video) -> dict:
+    return {
+        "id": video.id, "title": video.title, "description": video.description,
+        "practices": [practice.slug for practice in video.practices],
+        "grade_band": video.grade_band, "subject": video.subject,
+        "visibility": video.visibility, "status": video.status, "progress": video.progress,
+        "error": video.error, "duration_s": video.duration_s, "width": video.width,
+        "height": video.height,
+        "renditions": [
+            {"label": r.label, "width": r.width, "height": r.height, "bytes": r.bytes,
+             "mime": r.mime, "url": media_url(viewer, video, rendition_name(r.label), external=True)}
+            for r in video.playable_renditions
+        ],
+        "poster_url": media_url(viewer, video, "poster.jpg", external=True) if video.poster_key else None,
+        "captions_url": (media_url(viewer, video, "captions.vtt", external=True)
+                         if video.captions_key else None),
+        "captions_source": video.captions_source,
+        "owner": {"id": video.owner.id, "name": video.owner.name},
+        "school": {"id": video.school.id, "name": video.school.name},
+        "created_at": video.created_at,
+    }
+
+
+_CREATE_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": "VideoCreateJsonSchema"},
+        "multipart/form-data": {"schema": "VideoCreateMultipartSchema"},
+    },
+}
+
+
+@blp.route("/videos", methods=["POST"])
+@blp.doc(security=BEARER, requestBody=_CREATE_BODY)
+@blp.response(202, VideoSchema)
+@_document_errors(*_ERRORS)
+@token_required
+def create_video():
+    """Share a video: a multipart upload, or JSON naming a finished tus upload."""
+    if request.mimetype == "multipart/form-data":
+        video = _create_from_multipart()
+    elif request.mimetype == "application/json":
+        video = _create_from_json()
+    else:
+        raise UnsupportedMediaType("Send multipart/form-data with a file, or JSON with an upload_id.")
+    return video_to_dict(g.api_user, video)
+
+
+def _create_from_json():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Invalid("The body must be a JSON object.")
+    try:
+        data = VideoCreateJsonSchema().load(body)
+    except ValidationError as error:
+        raise Invalid("Some fields are not valid.", _flat(error.messages)) from error
+    upload_id = data.pop("upload_id")
+    return create_video_from_upload(g.api_user, upload_id, data)
+
+
+def _create_from_multipart():
+    if (request.content_length or 0) > max_upload_bytes() + 1024 * 1024:
+        raise TooLarge(f"The limit is {max_upload_bytes() // 1024 // 1024} MB.")
+    posted = request.files.get("file")
+    if posted is None or not posted.filename:
+        raise Invalid("Attach the video as the form field 'file'.", {"file": "Missing."})
+    raw = {key: request.form.get(key) for key in
+           ("title", "description", "grade_band", "subject", "visibility", "media_release")}
+    raw["practices"] = [slug for value in request.form.getlist("practices")
+                        for slug in value.split(",")]
+    captions = request.files.get("captions")
+    captions_data = (captions.filename, captions.read(2 * 1024 * 1024 + 1)) if captions and captions.filename else None
+    upload = upload_from_posted_file(g.api_user, posted.stream, posted.filename, posted.mimetype or "")
+    return create_video_from_upload(g.api_user, upload.id, raw, captions=captions_data)
+
+
+def _flat(messages: dict) -> dict[str, str]:
+    return {name: "; ".join(map(str, problems)) if isinstance(problems, list) else str(problems)
+            for name, problems in messages.items()}
+
+
+@blp.route("/videos", methods=["GET"])
+@blp.doc(security=BEARER)
+@blp.arguments(VideoListArgsSchema, location="query")
+@blp.response(200, VideoPageSchema)
+@_document_errors(401, 422)
+@token_required
+def list_all(args):
+    """Videos the member may watch, newest first."""
+    filters = VideoFilters(practice=args.get("practice"), grade_band=args.get("grade_band"),
+                           subject=args.get("subject"), school_id=args.get("school"),
+                           owner_id=args.get("owner"))
+    page = list_videos(g.api_user, filters, page=args["page"], per_page=args["per_page"])
+    return {"total": page.total, "page": page.page, "per_page": page.per_page,
+            "items": [video_to_dict(g.api_user, video) for video in page.items]}
+
+
+@blp.route("/videos/<id:video_id>", methods=["GET"])
+@blp.doc(security=BEARER)
+@blp.response(200, VideoSchema)
+@_document_errors(401, 404)
+@token_required
+def read(video_id: int):
+    """One video, with its playable renditions as signed URLs."""
+    return video_to_dict(g.api_user, get_video(g.api_user, video_id))
+
+
+@blp.route("/videos/<id:video_id>", methods=["PATCH"])
+@blp.doc(security=BEARER)
+@blp.arguments(VideoEditSchema)
+@blp.response(200, VideoSchema)
+@_document_errors(400, 401, 403, 404, 422)
+@token_required
+def edit(data, video_id: int):
+    """Change the details of a video you shared."""
+    return video_to_dict(g.api_user, update_video(g.api_user, video_id, data))
+
+
+@blp.route("/videos/<id:video_id>", methods=["DELETE"])
+@blp.doc(security=BEARER)
+@blp.response(204)
+@_document_errors(401, 403, 404)
+@token_required
+def remove(video_id: int):
+    """Delete a video you shared, with every stored file of it."""
+    delete_video(g.api_user, video_id)
+    return ""
+
+
+@blp.route("/videos/<id:video_id>/captions", methods=["PUT"])
+@blp.doc(security=BEARER)
+@blp.arguments(CaptionsUploadSchema, location="files")
+@blp.response(200, VideoSchema)
+@_document_errors(400, 401, 403, 404, 415, 422)
+@token_required
+def replace_captions_view(files, video_id: int):
+    """Replace the captions with an uploaded .vtt or .srt file."""
+    posted = files["captions"]
+    video = replace_captions(g.api_user, video_id, posted.filename,
+                             posted.read(2 * 1024 * 1024 + 1))
+    return video_to_dict(g.api_user, video)

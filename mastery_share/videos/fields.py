@@ -1,0 +1,92 @@
+"""Checking what a teacher typed about a video, with one message per field."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..accounts.models import GRADE_BANDS, SUBJECTS, Practice
+from ..errors import Invalid
+from ..extensions import db
+from .models import Visibility
+
+MAX_TITLE = 200
+MAX_DESCRIPTION = 5000
+
+
+@dataclass
+class VideoFields:
+    title: str
+    description: str
+    practices: list[Practice]
+    grade_band: str
+    subject: str
+    visibility: str
+
+
+def _truthy(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on", "y")
+    return bool(value)
+
+
+def practices_by_slug(slugs: Iterable[str]) -> list[Practice]:
+    wanted = [slug.strip() for slug in slugs if slug and slug.strip()]
+    found = list(db.session.scalars(select(Practice).where(Practice.slug.in_(wanted))))
+    return sorted(found, key=lambda practice: practice.position)
+
+
+def clean_video_fields(raw: dict, *, partial: bool = False, require_release: bool = True,
+                       current: VideoFields | None = None) -> dict:
+    """Validated values for the fields present in `raw` (all of them unless `partial`)."""
+    errors: dict[str, str] = {}
+    values: dict = {}
+
+    def present(name: str) -> bool:
+        return not partial or name in raw
+
+    if present("title"):
+        title = (raw.get("title") or "").strip()
+        if not title:
+            errors["title"] = "Give the video a title."
+        elif len(title) > MAX_TITLE:
+            errors["title"] = f"Keep the title under {MAX_TITLE} characters."
+        values["title"] = title
+    if present("description"):
+        description = (raw.get("description") or "").strip()
+        if len(description) > MAX_DESCRIPTION:
+            errors["description"] = f"Keep the description under {MAX_DESCRIPTION} characters."
+        values["description"] = description
+    if present("practices"):
+        slugs = raw.get("practices") or []
+        if isinstance(slugs, str):
+            slugs = [part for part in slugs.split(",")]
+        practices = practices_by_slug(slugs)
+        unknown = sorted(set(s.strip() for s in slugs if s.strip()) - {p.slug for p in practices})
+        if unknown:
+            errors["practices"] = f"Unknown practice: {', '.join(unknown)}."
+        elif not practices:
+            errors["practices"] = "Choose at least one practice the video shows."
+        values["practices"] = practices
+    if present("grade_band"):
+        band = (raw.get("grade_band") or "").strip()
+        if band not in GRADE_BANDS:
+            errors["grade_band"] = f"Choose a grade band: {', '.join(GRADE_BANDS)}."
+        values["grade_band"] = band
+    if present("subject"):
+        subject = (raw.get("subject") or "").strip()
+        if subject not in SUBJECTS:
+            errors["subject"] = "Choose a subject from the list."
+        values["subject"] = subject
+    if present("visibility"):
+        visibility = (raw.get("visibility") or "").strip()
+        if visibility not in {v.value for v in Visibility}:
+            errors["visibility"] = "Choose who may watch: private, school, district or network."
+        values["visibility"] = visibility
+    if require_release and not _truthy(raw.get("media_release")):
+        errors["media_release"] = ("Confirm that every student shown has a media release on "
+                                   "file (or is not identifiable).")
+    if errors:
+        raise Invalid("Some details of the video need attention.", errors)
+    return values

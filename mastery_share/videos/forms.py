@@ -1,0 +1,48 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from ..accounts.forms import CheckboxListField
+from ..accounts.models import GRADE_BANDS, SUBJECTS
+from .models import Visibility
+
+
+def practice_choices(practices) -> list[SelectChoice]:
+    return [SelectChoice(practice.slug, practice.name) for practice in practices]
+
+
+class VideoDetailsForm(FlaskForm):
+    title = StringField("Title", validators=[Length(max=200)],
+                        description="What a colleague would search for, e.g. "
+                        "“Math centers with a must-do / may-do board”.")
+    description = TextAreaField(
+        "What problem it solved and how to try it", validators=[Optional(), Length(max=5000)],
+        render_kw={"rows": 5},
+        description="What you were trying to fix, what you and the learners do, and one tip "
+                    "for a colleague trying it tomorrow.")
+    practices = CheckboxListField("Practices shown (at least one)")
+    grade_band = SelectField("Grade band", choices=[SelectChoice("", "Choose…")]
+                             + [SelectChoice(band) for band in GRADE_BANDS])
+    subject = SelectField("Subject", choices=[SelectChoice("", "Choose…")]
+                          + [SelectChoice(subject) for subject in SUBJECTS])
+    visibility = SelectField("Who can watch", default=Visibility.SCHOOL.value,
+                             choices=[SelectChoice(v.value, v.label) for v in Visibility])
+
+
+class UploadVideoForm(VideoDetailsForm):
+    media_release = BooleanField(
+        "Every student who can be identified has a media release on file, and the video "
+        "shows nothing private.")
+    captions = FileField("Captions (optional, .vtt or .srt)")
+    file = FileField("Video file")
+    upload_id = HiddenField()
+
+
+class EditVideoForm(VideoDetailsForm):
+    pass
+
+
+class VideoActionForm(FlaskForm):
+    """CSRF only: delete and reprocess buttons."""

@@ -1,0 +1,56 @@
+"""What the player needs, and serving the media behind signed URLs."""
+from __future__ import annotations
+
+from flask import redirect, send_file
+
+from ..accounts.models import User
+from ..errors import NotFound
+from .media_urls import MEDIA_NAMES, media_url, rendition_name
+from .models import Video, VideoStatus
+from .storage_access import media_storage
+
+PRESIGNED_TTL_S = 300
+
+
+def player_context(viewer: User, video: Video) -> dict:
+    """Signed URLs for every playable rendition (largest first), the poster and captions."""
+    sources = [
+        {"label": rendition.label, "width": rendition.width, "height": rendition.height,
+         "url": media_url(viewer, video, rendition_name(rendition.label))}
+        for rendition in sorted(video.playable_renditions, key=lambda r: -r.height)
+    ]
+    return {
+        "sources": sources,
+        "poster_url": media_url(viewer, video, "poster.jpg") if video.poster_key else None,
+        "captions_url": media_url(viewer, video, "captions.vtt") if video.captions_key else None,
+    }
+
+
+def _key_for(video: Video, name: str) -> tuple[str, str]:
+    if name == "poster.jpg" and video.poster_key:
+        return video.poster_key, MEDIA_NAMES[name]
+    if name == "captions.vtt" and video.captions_key:
+        return video.captions_key, MEDIA_NAMES[name]
+    for rendition in video.renditions:
+        if rendition_name(rendition.label) == name and rendition.status == VideoStatus.READY.value:
+            return rendition.storage_key, rendition.mime
+    raise NotFound("No such media for this video.")
+
+
+def media_response(video: Video, name: str):
+    """A local file with HTTP Range support (206), or a short-lived presigned S3 redirect."""
+    key, mime = _key_for(video, name)
+    storage = media_storage()
+    local = storage.local_path(key)
+    if local is not None:
+        if not local.is_file():
+            raise NotFound("The file is missing from storage.")
+        response = send_file(local, mimetype=mime, conditional=True, max_age=0)
+        response.headers["Cache-Control"] = "private, max-age=600"
+        return response
+    url = storage.presigned_url(key, expires_s=PRESIGNED_TTL_S)
+    if url is None:
+        raise NotFound("The file is missing from storage.")
+    response = redirect(url, code=302)
+    response.headers["Cache-Control"] = "no-store"
+    return response

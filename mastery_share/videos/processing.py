@@ -1,0 +1,284 @@
+"""The processing job: probe, validate, renditions smallest first, poster, store, `ready`.
+
+Each state change is committed as it happens so the video page can show it live, and a
+heartbeat plus the worker's identity let a restarted worker pick up work a dead one left.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from ..db_types import utcnow
+from ..extensions import db
+from ..media.build_args import build_args, build_ladder_args, build_poster_args
+from ..media.errors import MediaError
+from ..media.probe import probe
+from ..media.profiles import RenditionPlan, plan_renditions
+from ..media.runner import run_ffmpeg
+from ..media.validate import Limits, validate
+from .models import Rendition, Video, VideoStatus
+from .storage_access import media_storage
+
+PROGRESS_WRITE_INTERVAL_S = 0.5
+
+
+class TransientProcessingError(Exception):
+    """Worth another try later (storage unreachable, disk full, a crash of ours)."""
+
+
+def worker_identity() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _limits() -> Limits:
+    return Limits(max_duration_s=float(current_app.config["MAX_VIDEO_SECONDS"]))
+
+
+def _ffmpeg_timeout(duration_s: float | None) -> float:
+    # Generous: several times real time on 2 cores, never less than two minutes.
+    return max(120.0, (duration_s or 60) * float(current_app.config["FFMPEG_TIMEOUT_FACTOR"]))
+
+
+def claim_video(video_id: int) -> bool:
+    """Mark the video `processing` for this worker unless another live worker has it."""
+    claimed = db.session.execute(
+        update(Video)
+        .where(Video.id == video_id, Video.status == VideoStatus.QUEUED.value)
+        .values(status=VideoStatus.PROCESSING.value, heartbeat_at=utcnow(),
+                worker=worker_identity(), attempts=Video.attempts + 1, error=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+class _Progress:
+    """Turns per-step ffmpeg percentages into one 0-100 figure on the video, throttled."""
+
+    def __init__(self, video: Video, costs: list[float]):
+        self.video = video
+        self.costs = costs
+        self.total = sum(costs) or 1.0
+        self.done = 0.0
+        self.last_write = 0.0
+
+    def step(self, index: int, rendition: Rendition | None):
+        def report(percent: int) -> None:
+            now = time.monotonic()
+            if percent < 100 and now - self.last_write < PROGRESS_WRITE_INTERVAL_S:
+                return
+            self.last_write = now
+            overall = (self.done + self.costs[index] * percent / 100) / self.total
+            self.video.progress = min(99, int(overall * 100))
+            self.video.heartbeat_at = utcnow()
+            if rendition is not None:
+                rendition.progress = percent
+            db.session.commit()
+
+        return report
+
+    def finish_step(self, index: int) -> None:
+        self.done += self.costs[index]
+
+
+def process_video(video_id: int) -> None:
+    """Run the whole job for one video; MediaError ends it as `failed` with the reason."""
+    if not claim_video(video_id):
+        return  # deleted, already done, or another worker has it
+    video = db.session.get(Video, video_id)
+    workdir = Path(tempfile.mkdtemp(prefix=f"video-{video_id}-",
+                                    dir=_work_root()))
+    try:
+        _run_pipeline(video, workdir)
+    except MediaError as error:
+        db.session.rollback()
+        _fail(video_id, error.reason, error.detail)
+    except Exception:
+        db.session.rollback()
+        _requeue_for_retry(video_id)
+        raise
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _work_root() -> Path:
+    root = Path(current_app.config["DATA_DIR"]) / "work"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def _local_original(video: Video, workdir: Path) -> Path:
+    storage = media_storage()
+    local = storage.local_path(video.original_key)
+    if local is not None:
+        return local
+    target = workdir / Path(video.original_key).name
+    with storage.open(video.original_key) as source, open(target, "wb") as out:
+        shutil.copyfileobj(source, out, length=1024 * 1024)
+    return target
+
+
+def _run_pipeline(video: Video, workdir: Path) -> None:
+    source = _local_original(video, workdir)
+    info = probe(source)
+    validate(info, _limits())
+    plans = plan_renditions(info)
+    video.duration_s = info.duration_s
+    video.width, video.height = info.display_width, info.display_height
+    renditions = _reset_renditions(video, plans)
+    db.session.commit()
+
+    storage = media_storage()
+    timeout = _ffmpeg_timeout(info.duration_s)
+    poster = workdir / "poster.jpg"
+    run_ffmpeg(build_poster_args(info, plans, source, poster), timeout=timeout)
+    video.poster_key = f"{video.media_prefix}poster.jpg"
+    storage.save(video.poster_key, poster)
+    db.session.commit()
+
+    # The smallest rendition first and alone: the video is playable as soon as it is stored.
+    first, rest = plans[0], plans[1:]
+    encode_rest = [plan for plan in rest if plan.mode == "encode"]
+    remux_rest = [plan for plan in rest if plan.mode == "remux"]
+    steps = [[first], *([encode_rest] if encode_rest else []), *[[plan] for plan in remux_rest]]
+    progress = _Progress(video, [_cost(step) for step in steps])
+    for index, step in enumerate(steps):
+        outputs = [workdir / f"{plan.label}.mp4" for plan in step]
+        args = (build_args(info, step[0], source, outputs[0]) if len(step) == 1
+                else build_ladder_args(info, step, source, outputs))
+        tracked = renditions[step[0].label] if len(step) == 1 else None
+        for plan in step:
+            renditions[plan.label].status = VideoStatus.PROCESSING.value
+        db.session.commit()
+        run_ffmpeg(args, timeout=timeout, duration_s=info.duration_s,
+                   on_progress=progress.step(index, tracked))
+        for plan, output in zip(step, outputs):
+            _store_rendition(renditions[plan.label], output)
+        progress.finish_step(index)
+        if video.status != VideoStatus.READY.value:
+            video.status = VideoStatus.READY.value
+        db.session.commit()
+        _after_ready_step(video)
+    video.progress = 100
+    video.heartbeat_at = None
+    db.session.commit()
+
+
+def _after_ready_step(video: Video) -> None:
+    """Hook for what follows a playable video (search indexing, transcripts)."""
+
+
+def _cost(step: list[RenditionPlan]) -> float:
+    return sum(plan.width * plan.height * (0.02 if plan.mode == "remux" else 1.0)
+               for plan in step)
+
+
+def _reset_renditions(video: Video, plans: list[RenditionPlan]) -> dict[str, Rendition]:
+    wanted = {plan.label for plan in plans}
+    for rendition in list(video.renditions):
+        if rendition.label not in wanted:
+            video.renditions.remove(rendition)
+    existing = {rendition.label: rendition for rendition in video.renditions}
+    for plan in plans:
+        rendition = existing.get(plan.label)
+        if rendition is None:
+            rendition = Rendition(label=plan.label)
+            video.renditions.append(rendition)
+            existing[plan.label] = rendition
+        rendition.width, rendition.height, rendition.method = plan.width, plan.height, plan.mode
+        rendition.status, rendition.progress, rendition.error_tail = VideoStatus.QUEUED.value, 0, None
+        rendition.attempts = (rendition.attempts or 0) + 1
+    return existing
+
+
+def _store_rendition(rendition: Rendition, output: Path) -> None:
+    key = f"{rendition.video.media_prefix}{rendition.label}.mp4"
+    media_storage().save(key, output)
+    rendition.storage_key = key
+    rendition.bytes = output.stat().st_size
+    rendition.status = VideoStatus.READY.value
+    rendition.progress = 100
+
+
+def _fail(video_id: int, reason: str, detail: str = "") -> None:
+    video = db.session.get(Video, video_id)
+    if video is None:
+        return
+    video.status = VideoStatus.FAILED.value
+    video.error = reason
+    video.heartbeat_at = None
+    for rendition in video.renditions:
+        if rendition.status != VideoStatus.READY.value:
+            rendition.status = VideoStatus.FAILED.value
+            rendition.error_tail = detail[-4000:] or None
+    db.session.commit()
+
+
+def _requeue_for_retry(video_id: int) -> None:
+    """A transient failure: back to `queued`, or `failed` once the attempts are spent."""
+    video = db.session.get(Video, video_id)
+    if video is None:
+        return
+    if video.attempts >= int(current_app.config["PROCESSING_MAX_ATTEMPTS"]):
+        _fail(video_id, "We could not process this video after several tries. "
+                        "Try Reprocess later, or contact your admin.")
+        return
+    video.status = VideoStatus.QUEUED.value
+    video.heartbeat_at = None
+    db.session.commit()
+
+
+def retry_delay_s(attempts: int) -> float:
+    """Exponential backoff between attempts: 10 s, 20 s, 40 s ..."""
+    return 10.0 * (2 ** max(0, attempts - 1))
+
+
+def stalled_videos(stale_after: timedelta) -> list[Video]:
+    """Videos a dead worker left `processing`, and `queued` ones whose job was lost.
+
+    A worker on this machine is dead when its pid is gone; elsewhere, when its heartbeat
+    is older than `stale_after`.
+    """
+    cutoff = utcnow() - stale_after
+    candidates = db.session.scalars(select(Video).where(
+        or_(Video.status == VideoStatus.PROCESSING.value,
+            (Video.status == VideoStatus.QUEUED.value) & (Video.updated_at < cutoff))
+    )).all()
+    return [video for video in candidates if _abandoned(video, cutoff)]
+
+
+def _abandoned(video: Video, cutoff) -> bool:
+    if video.status == VideoStatus.QUEUED.value:
+        return True
+    host, _, pid = (video.worker or "").partition(":")
+    if host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid)):
+        return True
+    return video.heartbeat_at is None or video.heartbeat_at < cutoff
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def release_stalled(video: Video) -> None:
+    """Put an abandoned video back in the queue (the caller enqueues its job)."""
+    video.status = VideoStatus.QUEUED.value
+    video.heartbeat_at = None
+    video.worker = None
+    db.session.commit()

@@ -1,0 +1,96 @@
+from marshmallow import Schema, fields, validate
+
+from ..accounts.models import GRADE_BANDS, SUBJECTS
+from ..api.schemas import RefSchema
+from .models import Visibility
+
+VISIBILITIES = [v.value for v in Visibility]
+MAX_ID = 2**31 - 1  # database ids are 32-bit: larger numbers cannot name anything
+
+
+class RenditionSchema(Schema):
+    label = fields.String(required=True)
+    width = fields.Integer(required=True)
+    height = fields.Integer(required=True)
+    url = fields.String(required=True)
+    bytes = fields.Integer(allow_none=True)
+    mime = fields.String(required=True)
+
+
+class VideoSchema(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    practices = fields.List(fields.String(), required=True)
+    grade_band = fields.String(required=True)
+    subject = fields.String(required=True)
+    visibility = fields.String(required=True)
+    status = fields.String(required=True)
+    progress = fields.Integer(required=True)
+    error = fields.String(allow_none=True)
+    duration_s = fields.Float(allow_none=True)
+    width = fields.Integer(allow_none=True)
+    height = fields.Integer(allow_none=True)
+    renditions = fields.List(fields.Nested(RenditionSchema), required=True)
+    poster_url = fields.String(allow_none=True)
+    captions_url = fields.String(allow_none=True)
+    captions_source = fields.String(allow_none=True)
+    owner = fields.Nested(RefSchema, required=True)
+    school = fields.Nested(RefSchema, required=True)
+    created_at = fields.DateTime(required=True)
+
+
+class VideoPageSchema(Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    items = fields.List(fields.Nested(VideoSchema), required=True)
+
+
+class VideoListArgsSchema(Schema):
+    practice = fields.String()
+    school = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+    owner = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+    grade_band = fields.String(validate=validate.OneOf(GRADE_BANDS))
+    subject = fields.String(validate=validate.OneOf(SUBJECTS))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class VideoEditSchema(Schema):
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    description = fields.String(validate=validate.Length(max=5000))
+    practices = fields.List(fields.String(), validate=validate.Length(min=1))
+    grade_band = fields.String(validate=validate.OneOf(GRADE_BANDS))
+    subject = fields.String(validate=validate.OneOf(SUBJECTS))
+    visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
+
+
+class VideoCreateJsonSchema(VideoEditSchema):
+    """JSON body: the details plus the id of a finished tus upload."""
+
+    upload_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    practices = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    grade_band = fields.String(required=True, validate=validate.OneOf(GRADE_BANDS))
+    subject = fields.String(required=True, validate=validate.OneOf(SUBJECTS))
+    visibility = fields.String(required=True, validate=validate.OneOf(VISIBILITIES))
+    media_release = fields.Boolean(required=True)
+
+
+class VideoCreateMultipartSchema(Schema):
+    """multipart/form-data: the file itself and the same details as form fields."""
+
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+    captions = fields.Raw(metadata={"type": "string", "format": "binary"})
+    title = fields.String(required=True)
+    description = fields.String()
+    practices = fields.List(fields.String(), required=True)
+    grade_band = fields.String(required=True, validate=validate.OneOf(GRADE_BANDS))
+    subject = fields.String(required=True, validate=validate.OneOf(SUBJECTS))
+    visibility = fields.String(required=True, validate=validate.OneOf(VISIBILITIES))
+    media_release = fields.Boolean(required=True)
+
+
+class CaptionsUploadSchema(Schema):
+    captions = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})

@@ -1,0 +1,218 @@
+"""The rules for videos: sharing one, seeing one, changing or removing one."""
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import Practice, User
+from ..db_types import utcnow
+from ..errors import Conflict, Forbidden, NotFound
+from ..extensions import db
+from ..transaction import after_commit, commit, rollback
+from .captions import parse_captions, store_captions
+from .fields import clean_video_fields
+from .models import Rendition, Upload, Video, VideoStatus, video_practices
+from .storage_access import media_storage
+from .uploads import completed_upload
+from .visibility import can_manage, can_view, visible_to
+
+ALLOWED_EXTENSIONS = {".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi", ".3gp", ".mts", ".ts"}
+
+
+def _original_key(prefix: str, filename: str) -> str:
+    extension = Path(filename or "").suffix.lower()
+    if extension not in ALLOWED_EXTENSIONS:
+        extension = ".bin"  # the probe decides what it really is
+    return f"{prefix}original{extension}"
+
+
+def _enqueue_processing(video_id: int) -> None:
+    from ..tasks import process_video_task
+
+    after_commit(process_video_task, video_id)
+
+
+def create_video(owner: User, raw: dict, *, source: Path, filename: str,
+                 captions: tuple[str, bytes] | None = None, upload_id: str | None = None) -> Video:
+    """Store the original privately, record the video and queue its processing.
+
+    The original is stored before the (short) transaction, so a slow copy never holds the
+    database; if the transaction fails the stored objects are removed again.
+    """
+    if owner.school_id is None:
+        raise Forbidden("Only members of a school can share videos.")
+    values = clean_video_fields(raw)
+    captions_vtt = parse_captions(*captions) if captions else None
+    prefix = f"videos/{uuid.uuid4().hex}/"
+    storage = media_storage()
+    original_key = _original_key(prefix, filename)
+    storage.save(original_key, source)
+    try:
+        video = Video(owner_id=owner.id, school_id=owner.school_id,
+                      district_id=owner.district_id, media_release=True,
+                      status=VideoStatus.QUEUED.value, media_prefix=prefix,
+                      original_key=original_key,
+                      original_filename=os.path.basename(filename or "video")[:255],
+                      original_bytes=source.stat().st_size, **values)
+        db.session.add(video)
+        if captions_vtt is not None:
+            store_captions(video, captions_vtt, source="uploaded")
+        db.session.flush()
+        if upload_id is not None:
+            _claim_upload(upload_id, video.id)
+        _enqueue_processing(video.id)
+        commit()
+    except Exception:
+        rollback()
+        storage.delete_prefix(prefix)
+        raise
+    return video
+
+
+def _claim_upload(upload_id: str, video_id: int) -> None:
+    claimed = db.session.execute(
+        update(Upload).where(Upload.id == upload_id, Upload.claimed_at.is_(None))
+        .values(claimed_at=utcnow(), video_id=video_id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise Conflict("This upload has already been turned into a video.")
+
+
+def create_video_from_upload(owner: User, upload_id: str, raw: dict,
+                             captions: tuple[str, bytes] | None = None) -> Video:
+    """Turn a finished tus upload into a video exactly once, even if asked twice at once."""
+    upload, path = completed_upload(owner, upload_id)
+    video = create_video(owner, raw, source=path, filename=upload.filename, captions=captions,
+                         upload_id=upload.id)
+    path.unlink(missing_ok=True)
+    return video
+
+
+def get_video(viewer: User, video_id: int) -> Video:
+    """A video `viewer` may watch; NotFound otherwise, so hidden videos do not leak."""
+    video = db.session.get(Video, video_id)
+    if video is None or not can_view(viewer, video):
+        raise NotFound("No such video, or you cannot watch it.")
+    return video
+
+
+def get_managed_video(actor: User, video_id: int) -> Video:
+    video = get_video(actor, video_id)
+    if not can_manage(actor, video):
+        raise Forbidden("Only the teacher who shared this video (or an admin) can change it.")
+    return video
+
+
+def update_video(actor: User, video_id: int, raw: dict) -> Video:
+    """Edit the details of a video the actor manages."""
+    video = get_managed_video(actor, video_id)
+    values = clean_video_fields(raw, partial=True, require_release=False)
+    for name, value in values.items():
+        setattr(video, name, value)
+    commit()
+    return video
+
+
+def replace_captions(actor: User, video_id: int, filename: str, data: bytes) -> Video:
+    """Use an uploaded .vtt/.srt as the video's captions (replacing automatic ones)."""
+    video = get_managed_video(actor, video_id)
+    store_captions(video, parse_captions(filename, data), source="uploaded")
+    commit()
+    return video
+
+
+def delete_video(actor: User, video_id: int) -> None:
+    """Remove the video and, after the commit, every stored object of it."""
+    video = get_managed_video(actor, video_id)
+    prefix = video.media_prefix
+    db.session.delete(video)
+    after_commit(media_storage().delete_prefix, prefix)
+    commit()
+
+
+def reprocess_video(actor: User | None, video_id: int) -> Video:
+    """Start processing again from the kept original (owner, admin, or the command line)."""
+    video = db.session.get(Video, video_id)
+    if video is None or (actor is not None and not can_manage(actor, video)):
+        raise NotFound("No such video, or you cannot change it.")
+    if video.status == VideoStatus.PROCESSING.value:
+        raise Conflict("This video is being processed right now.")
+    video.status = VideoStatus.QUEUED.value
+    video.progress = 0
+    video.error = None
+    video.attempts = 0
+    for rendition in video.renditions:
+        rendition.status = VideoStatus.QUEUED.value
+        rendition.progress = 0
+    _enqueue_processing(video.id)
+    commit()
+    return video
+
+
+@dataclass
+class VideoFilters:
+    practice: str | None = None
+    grade_band: str | None = None
+    subject: str | None = None
+    school_id: int | None = None
+    owner_id: int | None = None
+
+
+@dataclass
+class Page:
+    items: list[Video]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def list_videos(viewer: User, filters: VideoFilters, *, page: int = 1, per_page: int = 12,
+                ready_only: bool = True) -> Page:
+    """Videos the viewer may watch, newest first, filtered in the query so totals are right."""
+    page = max(1, page)
+    per_page = min(max(1, per_page), 100)
+    query = select(Video).where(visible_to(viewer))
+    if ready_only:
+        query = query.where(Video.status == VideoStatus.READY.value)
+    if filters.practice:
+        query = query.where(Video.id.in_(
+            select(video_practices.c.video_id).join(Practice).where(Practice.slug == filters.practice)
+        ))
+    for column, value in ((Video.grade_band, filters.grade_band), (Video.subject, filters.subject),
+                          (Video.school_id, filters.school_id), (Video.owner_id, filters.owner_id)):
+        if value:
+            query = query.where(column == value)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    items = db.session.scalars(
+        query.options(selectinload(Video.practices), selectinload(Video.owner),
+                      selectinload(Video.school), selectinload(Video.renditions))
+        .order_by(Video.created_at.desc(), Video.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(items=list(items), total=total or 0, page=page, per_page=per_page)
+
+
+def my_videos(owner: User) -> list[Video]:
+    return list(db.session.scalars(
+        select(Video).where(Video.owner_id == owner.id)
+        .options(selectinload(Video.practices), selectinload(Video.renditions))
+        .order_by(Video.created_at.desc())
+    ))
+
+
+def rendition_for(viewer: User, video_id: int, label: str) -> Rendition:
+    video = get_video(viewer, video_id)
+    for rendition in video.renditions:
+        if rendition.label == label and rendition.status == VideoStatus.READY.value:
+            return rendition
+    raise NotFound("That version of the video is not available.")

@@ -1,0 +1,191 @@
+"""Pages: browse, my videos, share a video, watch, edit, delete, reprocess, and media."""
+from __future__ import annotations
+
+from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..accounts.api_tokens import user_for_api_token
+from ..accounts.models import GRADE_BANDS, SUBJECTS, Practice, School
+from ..api.auth import bearer_secret
+from ..errors import DomainError, Invalid, NotFound
+from ..extensions import db
+from ..forms_support import show_error_on_form
+from ..media.storage import ObjectNotFound
+from .forms import EditVideoForm, UploadVideoForm, VideoActionForm, practice_choices
+from .media_urls import check_media_signature
+from .models import Upload
+from .playback import media_response, player_context
+from .services import (VideoFilters, create_video_from_upload, delete_video, get_managed_video,
+                       get_video, list_videos, my_videos, reprocess_video, update_video)
+from .uploads import max_upload_bytes, upload_from_posted_file
+from .visibility import can_manage
+
+bp = Blueprint("videos", __name__)
+
+
+def _practices() -> list[Practice]:
+    return list(db.session.scalars(select(Practice).order_by(Practice.position)))
+
+
+def _details_from(form) -> dict:
+    return {"title": form.title.data, "description": form.description.data,
+            "practices": form.practices.data or [], "grade_band": form.grade_band.data,
+            "subject": form.subject.data, "visibility": form.visibility.data,
+            "media_release": getattr(form, "media_release", None) and form.media_release.data}
+
+
+def _int_arg(name: str, default: int | None = None) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else default
+
+
+@bp.route("/videos")
+@login_required
+def index():
+    filters = VideoFilters(practice=request.args.get("practice") or None,
+                           grade_band=request.args.get("grade_band") or None,
+                           subject=request.args.get("subject") or None,
+                           school_id=_int_arg("school"))
+    page = list_videos(current_user, filters, page=_int_arg("page", 1))
+    schools = db.session.scalars(select(School).where(
+        School.district_id == current_user.district_id).order_by(School.name)).all()
+    return render_template("videos/index.html", page=page, filters=filters,
+                           practices=_practices(), schools=schools, grade_bands=GRADE_BANDS,
+                           subjects=SUBJECTS)
+
+
+@bp.route("/videos/mine")
+@login_required
+def mine():
+    return render_template("videos/mine.html", videos=my_videos(current_user),
+                           action_form=VideoActionForm())
+
+
+@bp.route("/videos/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if request.method == "POST" and (request.content_length or 0) > max_upload_bytes() + 1024**2:
+        abort(413, description=f"The file is larger than the {max_upload_bytes() // 1024**2} MB limit.")
+    form = UploadVideoForm()
+    form.practices.choices = practice_choices(_practices())
+    pending_upload = None
+    if form.validate_on_submit():
+        try:
+            upload_id = _upload_id_for(form)
+            pending_upload = db.session.get(Upload, upload_id) if upload_id else None
+            if not upload_id:
+                raise Invalid("Choose a video file to upload.", {"file": "Choose a video file."})
+            video = create_video_from_upload(current_user, upload_id, _details_from(form),
+                                             captions=_captions_from(form))
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            flash("Your video is uploaded. It will be ready to watch in a few minutes.", "success")
+            return redirect(url_for("videos.watch", video_id=video.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("videos/new.html", form=form, pending_upload=pending_upload,
+                           max_mb=max_upload_bytes() // 1024**2), status
+
+
+def _upload_id_for(form: UploadVideoForm) -> str | None:
+    """The tus upload the page's script finished, or the plain file posted without script."""
+    if form.upload_id.data:
+        return form.upload_id.data
+    posted = form.file.data
+    if posted and getattr(posted, "filename", ""):
+        upload = upload_from_posted_file(current_user, posted.stream, posted.filename,
+                                         posted.mimetype or "")
+        form.upload_id.data = upload.id  # kept on the re-rendered form if a field is wrong
+        return upload.id
+    return None
+
+
+def _captions_from(form) -> tuple[str, bytes] | None:
+    posted = form.captions.data
+    if posted and getattr(posted, "filename", ""):
+        return posted.filename, posted.read(2 * 1024 * 1024 + 1)
+    return None
+
+
+@bp.route("/videos/<id:video_id>")
+@login_required
+def watch(video_id: int):
+    video = get_video(current_user, video_id)
+    return render_template("videos/watch.html", video=video, action_form=VideoActionForm(),
+                           can_manage=can_manage(current_user, video),
+                           start_at=request.args.get("t", type=float),
+                           **player_context(current_user, video))
+
+
+@bp.route("/videos/<id:video_id>/status.json")
+@login_required
+def status(video_id: int):
+    video = get_video(current_user, video_id)
+    return jsonify(status=video.status, progress=video.progress, error=video.error,
+                   renditions=[{"label": r.label, "status": r.status, "progress": r.progress}
+                               for r in video.renditions])
+
+
+@bp.route("/videos/<id:video_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(video_id: int):
+    video = get_managed_video(current_user, video_id)
+    form = EditVideoForm(obj=video)
+    form.practices.choices = practice_choices(_practices())
+    if request.method == "GET":
+        form.practices.data = [practice.slug for practice in video.practices]
+    if form.validate_on_submit():
+        try:
+            update_video(current_user, video.id, _details_from(form))
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            flash("The video's details are saved.", "success")
+            return redirect(url_for("videos.watch", video_id=video.id))
+    return render_template("videos/edit.html", form=form, video=video,
+                           action_form=VideoActionForm())
+
+
+@bp.route("/videos/<id:video_id>/delete", methods=["POST"])
+@login_required
+def delete(video_id: int):
+    if not VideoActionForm().validate_on_submit():
+        abort(400)
+    delete_video(current_user, video_id)
+    flash("The video and all its files are deleted.", "success")
+    return redirect(url_for("videos.mine"))
+
+
+@bp.route("/videos/<id:video_id>/reprocess", methods=["POST"])
+@login_required
+def reprocess(video_id: int):
+    if not VideoActionForm().validate_on_submit():
+        abort(400)
+    reprocess_video(current_user, video_id)
+    flash("Processing starts again from your original file.", "info")
+    return redirect(url_for("videos.watch", video_id=video_id))
+
+
+def _media_viewer():
+    """The member asking: the browser's session, or an API client's bearer token."""
+    if current_user.is_authenticated:
+        return current_user._get_current_object()
+    secret = bearer_secret()
+    return user_for_api_token(secret) if secret else None
+
+
+@bp.route("/media/<id:video_id>/<name>")
+def media(video_id: int, name: str):
+    """Serve a rendition, the poster or the captions to the member the URL was signed for."""
+    signed_for = check_media_signature(video_id, name, request.args.get("u"),
+                                       request.args.get("e"), request.args.get("s"))
+    viewer = _media_viewer()
+    if signed_for is None or viewer is None or viewer.id != signed_for:
+        abort(403, description="This media link is not valid for you, or it has expired.")
+    video = get_video(viewer, video_id)
+    try:
+        return media_response(video, name)
+    except (ObjectNotFound, NotFound):
+        abort(404)

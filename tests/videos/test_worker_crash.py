@@ -1,0 +1,82 @@
+"""A worker killed with SIGKILL mid-transcode leaves nothing stuck: the next worker that
+starts takes the video over and finishes it. Real processes, real ffmpeg."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from mastery_share.extensions import db
+from mastery_share.tasks import huey
+from mastery_share.videos.models import Video
+from tests.videos.conftest import make_clip
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def queued_for_real_worker(app):
+    """Jobs go to the SQLite queue a separate worker process consumes."""
+    huey.immediate = False
+    huey.flush()
+    yield huey.storage.filename
+    huey.flush()
+    huey.immediate = True
+
+
+def _start_worker(app, queue_file):
+    env = {**os.environ, "MASTERY_DATA_DIR": app.config["DATA_DIR"],
+           "MASTERY_QUEUE_URL": f"sqlite:///{queue_file}"}
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker",
+                             "--workers", "1"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _video(video_id) -> Video:
+    db.session.expire_all()
+    return db.session.get(Video, video_id)
+
+
+def _wait(predicate, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_video_killed_mid_transcode_is_finished_by_the_next_worker(
+        app, teacher, share, tmp_path, queued_for_real_worker):
+    clip = make_clip(tmp_path / "lesson.mp4", size="1280x720", seconds=30,
+                     codec=["-c:v", "mpeg4", "-q:v", "6"])
+    video = share(teacher, clip)
+    assert _video(video.id).status == "queued"
+
+    worker = _start_worker(app, queued_for_real_worker)
+    try:
+        assert _wait(lambda: _video(video.id).status == "processing"
+                     and _video(video.id).progress > 0, timeout=60), "processing never started"
+        worker.send_signal(signal.SIGKILL)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        worker.communicate(timeout=30)
+    stuck = _video(video.id)
+    assert stuck.status == "processing" and stuck.progress < 100
+
+    restarted = _start_worker(app, queued_for_real_worker)
+    try:
+        assert _wait(lambda: _video(video.id).progress == 100, timeout=120), \
+            f"not finished: {_video(video.id).status} {_video(video.id).progress}%"
+    finally:
+        restarted.send_signal(signal.SIGINT)
+        output, _ = restarted.communicate(timeout=30)
+    done = _video(video.id)
+    assert done.status == "ready"
+    assert done.attempts == 2
+    assert sorted(r.label for r in done.renditions if r.status == "ready") == ["360p", "720p"]
+    assert "requeued 1 video" in output
