@@ -116,3 +116,10 @@ def requeue_stalled_videos() -> int:
 @app_periodic_task(crontab(minute="*"))
 def sweep_stalled_videos() -> None:
     requeue_stalled_videos()
+
+
+@app_periodic_task(crontab(minute="17"))
+def purge_expired_uploads_hourly() -> None:
+    from .videos.uploads import purge_expired_uploads
+
+    purge_expired_uploads()

@@ -161,6 +161,7 @@ def _run_pipeline(video: Video, workdir: Path) -> None:
         run_ffmpeg(args, timeout=timeout, duration_s=info.duration_s,
                    on_progress=progress.step(index, tracked))
         for plan, output in zip(step, outputs):
+            _check_complete(output, info.duration_s)
             _store_rendition(renditions[plan.label], output)
         progress.finish_step(index)
         if video.status != VideoStatus.READY.value:
@@ -170,6 +171,19 @@ def _run_pipeline(video: Video, workdir: Path) -> None:
     video.progress = 100
     video.heartbeat_at = None
     db.session.commit()
+
+
+def _check_complete(output: Path, source_duration: float | None) -> None:
+    """ffmpeg can exit cleanly on a cut-off file and write a short video: compare lengths."""
+    if not source_duration:
+        return
+    made = probe(output).duration_s or 0.0
+    if made < source_duration - max(1.0, source_duration * 0.05):
+        raise MediaError(
+            "The video seems to be damaged or incomplete: only "
+            f"{made:.0f} of its {source_duration:.0f} seconds could be read. "
+            "Please upload the original file again.",
+            f"output {made:.2f}s vs source {source_duration:.2f}s")
 
 
 def _after_ready_step(video: Video) -> None:

@@ -145,8 +145,14 @@ def completed_upload(owner: User, upload_id: str) -> tuple[Upload, Path]:
     return upload, upload_path(upload)
 
 
-def expired_uploads() -> list[Upload]:
-    return list(db.session.scalars(select(Upload).where(Upload.expires_at < utcnow())))
+def purge_expired_uploads() -> int:
+    """Free the disk of uploads abandoned past their expiry; returns how many went."""
+    expired = list(db.session.scalars(select(Upload).where(Upload.expires_at < utcnow())))
+    for upload in expired:
+        upload_path(upload).unlink(missing_ok=True)
+        db.session.delete(upload)
+    commit()
+    return len(expired)
 
 
 def upload_from_posted_file(owner: User, stream: BinaryIO, filename: str,

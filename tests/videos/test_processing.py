@@ -87,3 +87,31 @@ def test_reprocess_command_line(app, teacher, share, clips):
     assert result.exit_code == 0, result.output
     db.session.refresh(video)
     assert video.status == "ready"
+
+
+def test_a_cut_off_file_whose_index_survived_fails_as_incomplete(app, teacher, share, clips, tmp_path):
+    # Faststart puts the index first: a cut-off copy still probes with the full duration.
+    faststart = tmp_path / "faststart.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(clips.long), "-c", "copy",
+                    "-movflags", "+faststart", str(faststart)], check=True)
+    cut = tmp_path / "cut.mp4"
+    data = faststart.read_bytes()
+    cut.write_bytes(data[: len(data) // 3])
+    video = share(teacher, cut)
+    db.session.refresh(video)
+    assert video.status == "failed", video.status
+    assert "incomplete" in video.error or "damaged" in video.error
+
+
+def test_expired_uploads_are_purged_from_disk(app, teacher):
+    from datetime import timedelta
+
+    from mastery_share.db_types import utcnow
+    from mastery_share.videos.uploads import create_upload, purge_expired_uploads, upload_path
+
+    stale = create_upload(teacher, 10, filename="a.mp4")
+    fresh = create_upload(teacher, 10, filename="b.mp4")
+    stale.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert purge_expired_uploads() == 1
+    assert not upload_path(stale).exists() and upload_path(fresh).exists()
