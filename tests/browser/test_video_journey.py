@@ -1,0 +1,70 @@
+"""A teacher shares a generated 10-second video through the page: the tus upload's progress
+bar fills, the video gets processed, it plays (currentTime advances), and they sign out."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
+from tests.videos.conftest import make_clip
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def ten_seconds(tmp_path):
+    return make_clip(tmp_path / "centers-rotation.mp4", size="640x360", seconds=10)
+
+
+def sign_in(page, user):
+    page.goto("/sign-in")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("status")).to_contain_text("Welcome back")
+
+
+def test_upload_with_progress_then_watch_it_play(page, teacher, ten_seconds, assert_accessible):
+    sign_in(page, teacher)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Videos").click()
+    page.get_by_role("link", name="Share a video").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Share a video")
+    assert_accessible(page)
+
+    page.get_by_label(re.compile("Drop your video here")).set_input_files(str(ten_seconds))
+    progress = page.locator("#upload-bar")
+    expect(progress).to_be_visible()
+    # The details are filled in while the bytes travel.
+    page.get_by_label("Title").fill("Center rotations with a must-do board")
+    page.get_by_label("What problem it solved and how to try it").fill(
+        "Students kept asking what to do next; the board answers for them.")
+    page.get_by_label("Flexible grouping").check()
+    page.get_by_label("Center-time accountability").check()
+    page.get_by_label("Grade band").select_option("3-5")
+    page.get_by_label("Subject").select_option("Math")
+    page.get_by_label("Who can watch").select_option("district")
+    page.get_by_label(re.compile("media release on file")).check()
+    expect(page.locator("#upload-detail")).to_have_text("Upload complete.", timeout=30_000)
+    expect(progress).to_have_attribute("value", "100")
+    expect(page.locator("#upload-percent")).to_have_text("100%")
+    assert page.locator("#upload_id").input_value()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Share the video").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Center rotations with a must-do board", timeout=60_000)
+    expect(page.get_by_role("status")).to_contain_text("Your video is uploaded")
+    player = page.locator("video#player")
+    expect(player).to_be_visible(timeout=60_000)
+    assert_accessible(page)
+
+    page.evaluate("() => { const v = document.getElementById('player'); v.muted = true; return v.play(); }")
+    page.wait_for_function(
+        "() => document.getElementById('player').currentTime > 1", timeout=20_000)
+    duration = page.evaluate("() => document.getElementById('player').duration")
+    assert 9 < duration < 11
+
+    page.get_by_role("navigation", name="Main").get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/sign-in$"))
