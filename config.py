@@ -62,6 +62,8 @@ class Config:
         self.RATELIMIT_STORAGE_URI = _env("MASTERY_RATELIMIT_STORAGE_URL", "memory://")
         self.PUBLIC_URL = _env("MASTERY_PUBLIC_URL", "http://127.0.0.1:5000")
         self.S3_PREFIX = _env("MASTERY_S3_PREFIX", "")
+        # Credentials come from boto3's chain (AWS_* variables, profile, instance role).
+        self.S3_REGION = _env("MASTERY_S3_REGION")
         self.MAX_VIDEO_SECONDS = int(_env("MASTERY_MAX_VIDEO_SECONDS", str(20 * 60)))
         # A processing video whose worker has not reported for this long is taken over.
         self.PROCESSING_STALE_AFTER_S = int(_env("MASTERY_PROCESSING_STALE_AFTER_S", "300"))

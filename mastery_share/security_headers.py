@@ -3,16 +3,24 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-# Scripts and styles only from our own origin; media may come from a presigned storage URL
-# later (issue: S3 playback), added to media-src then.
-_CSP = (
-    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
-    "script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
+from .videos.storage_access import media_origins
+
+
+def content_security_policy(config) -> str:
+    """Scripts and styles only from our own origin. Media and posters also from the store
+    that /media/ redirects to with a presigned URL (S3), and only that store: a <video>,
+    its poster and its captions <track> follow the redirect under media-src and img-src."""
+    store = "".join(f" {origin}" for origin in media_origins(config))
+    return (
+        f"default-src 'self'; img-src 'self' data: blob:{store}; media-src 'self' blob:{store}; "
+        "script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
 
 
 def register_security_headers(app: Flask) -> None:
+    csp = content_security_policy(app.config)
+
     @app.after_request
     def add_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -20,7 +28,7 @@ def register_security_headers(app: Flask) -> None:
         # Classroom media URLs must never travel to another site in a Referer.
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if response.mimetype == "text/html":
-            response.headers.setdefault("Content-Security-Policy", _CSP)
+            response.headers.setdefault("Content-Security-Policy", csp)
         if not request.path.startswith("/static/"):
             # Pages show children's classrooms and private data: never keep them in shared caches.
             response.headers.setdefault("Cache-Control", "no-store")

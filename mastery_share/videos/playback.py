@@ -1,7 +1,7 @@
 """What the player needs, and serving the media behind signed URLs."""
 from __future__ import annotations
 
-from flask import redirect, send_file
+from flask import Response, redirect, send_file
 
 from ..accounts.models import User
 from ..errors import NotFound
@@ -9,7 +9,9 @@ from .media_urls import MEDIA_NAMES, media_url, rendition_name
 from .models import Video, VideoStatus
 from .storage_access import media_storage
 
-PRESIGNED_TTL_S = 300
+# Long enough for a browser to keep seeking in a 20-minute video through the URL it was
+# redirected to; the signed app URL in the page is what grants access.
+PRESIGNED_TTL_S = 1800
 
 
 def player_context(viewer: User, video: Video) -> dict:
@@ -47,6 +49,11 @@ def media_response(video: Video, name: str):
             raise NotFound("The file is missing from storage.")
         response = send_file(local, mimetype=mime, conditional=True, max_age=0)
         response.headers["Cache-Control"] = "private, max-age=600"
+        return response
+    if name == "captions.vtt":
+        # A <track> loads same-origin only: a redirect to the store would be refused.
+        response = Response(storage.read_bytes(key), mimetype=mime)
+        response.headers["Cache-Control"] = "private, max-age=60"
         return response
     url = storage.presigned_url(key, expires_s=PRESIGNED_TTL_S)
     if url is None:

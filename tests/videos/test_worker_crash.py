@@ -59,7 +59,7 @@ def test_video_killed_mid_transcode_is_finished_by_the_next_worker(
     worker = _start_worker(app, queued_for_real_worker)
     try:
         assert _wait(lambda: _video(video.id).status == "processing"
-                     and _video(video.id).progress > 0, timeout=60), "processing never started"
+                     and _video(video.id).progress > 0, timeout=180), "processing never started"
         worker.send_signal(signal.SIGKILL)
     finally:
         if worker.poll() is None:
@@ -70,7 +70,7 @@ def test_video_killed_mid_transcode_is_finished_by_the_next_worker(
 
     restarted = _start_worker(app, queued_for_real_worker)
     try:
-        assert _wait(lambda: _video(video.id).progress == 100, timeout=120), \
+        assert _wait(lambda: _video(video.id).progress == 100, timeout=240), \
             f"not finished: {_video(video.id).status} {_video(video.id).progress}%"
     finally:
         restarted.send_signal(signal.SIGINT)
