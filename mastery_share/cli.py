@@ -1,6 +1,8 @@
 """Commands: `flask --app wsgi seed-demo`, `user create`, `worker`, `serve`."""
 from __future__ import annotations
 
+import os
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -26,7 +28,8 @@ def seed_demo_command():
 
     created, users = seed_demo()
     click.echo("Demo district ready" + (" (created)." if created else " (already there)."))
-    click.echo(f"Sign in at http://127.0.0.1:5000 with any of these (password: {DEMO_PASSWORD}):")
+    where = f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
+    click.echo(f"Sign in at {where} with any of these (password: {DEMO_PASSWORD}):")
     for user in users:
         school = user.school.name if user.school else "district office"
         click.echo(f"  {user.role:<9} {user.email:<38} {school}")
