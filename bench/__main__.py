@@ -6,7 +6,10 @@ import os
 import platform
 import sys
 import time
+import traceback
 from pathlib import Path
+
+from .harness import take_notes
 
 HERE = Path(__file__).resolve().parent
 
@@ -16,29 +19,37 @@ def main(selected: list[str]) -> int:
     names = sorted(path.stem for path in HERE.glob("bench_*.py"))
     if selected:
         names = [name for name in names if any(choice in name for choice in selected)]
-    results = []
+    results, notes, failures = [], [], []
     for name in names:
         started = time.perf_counter()
         module = importlib.import_module(f"bench.{name}")
         print(f"== {name}", flush=True)
-        for result in module.run():
+        try:
+            produced = module.run()
+        except Exception as error:  # noqa: BLE001 - one broken benchmark must not hide the rest
+            traceback.print_exc()
+            failures.append((name, f"{type(error).__name__}: {error}".splitlines()[0][:300]))
+            notes.extend(take_notes())
+            continue
+        for result in produced:
             results.append(result)
             verdict = "ok" if result.passed else "MISSED"
             print(f"   {result.figure}: {result.measured:.3f} {result.unit} vs reference "
                   f"{result.reference:.3f} {result.unit} (x{result.ratio:.2f}; bar: {result.bar}) "
                   f"{verdict}", flush=True)
+        notes.extend(take_notes())
         print(f"   ({time.perf_counter() - started:.1f} s)")
-    _write_results(results)
-    return 0 if all(result.passed for result in results) else 1
+    _write_results(results, notes, failures)
+    return 0 if all(result.passed for result in results) and not failures else 1
 
 
-def _write_results(results) -> None:
+def _write_results(results, notes=(), failures=()) -> None:
     lines = [
         "# Benchmark results",
         "",
-        f"Written by `make bench` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
-        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}. "
-        "Each figure stands beside its reference measured in the same run.",
+        (f"Written by `make bench` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}. "
+         "Each figure stands beside its reference measured in the same run."),
         "",
         "| benchmark | figure | measured | reference | ratio | bar | verdict |",
         "| --- | --- | --- | --- | --- | --- | --- |",
@@ -47,6 +58,11 @@ def _write_results(results) -> None:
         lines.append(f"| {r.benchmark} | {r.figure} | {r.measured:.3f} {r.unit} | "
                      f"{r.reference:.3f} {r.unit} | {r.ratio:.2f}x | {r.bar} | "
                      f"{'ok' if r.passed else 'missed'} |")
+    for name, reason in failures:
+        lines.append(f"| {name} | FAILED to run: {reason} | | | | | failed |")
+    if notes:
+        lines += ["", "## Notes (informational, measured in the same run)", ""]
+        lines += [f"- {benchmark}: {text}" for benchmark, text in notes]
     (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n")
 
 

@@ -91,12 +91,18 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .api import init_api
     from .main.views import bp as main_bp
+    from .transcripts.views import bp as transcripts_bp
+    from .search.views import bp as search_bp
     from .videos.tus_views import bp as tus_bp
     from .videos.views import bp as videos_bp
+    from .visits.views import bp as visits_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(videos_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(visits_bp)
+    app.register_blueprint(transcripts_bp)
     # tus requests authenticate with a bearer token, or the session plus an X-CSRFToken
     # header checked in api.auth.member_required.
     csrf.exempt(tus_bp)

@@ -1,4 +1,4 @@
-"""Commands: `flask --app wsgi seed-demo`, `user create`, `worker`, `serve`."""
+"""Commands: `flask --app wsgi seed-demo`, `user create`, `search reindex`, `worker`, `serve`."""
 from __future__ import annotations
 
 import os
@@ -11,6 +11,7 @@ from .errors import DomainError
 
 
 def register_cli(app: Flask) -> None:
+    from .search.cli import search_group
     from .serve import serve_command, worker_command
 
     app.cli.add_command(seed_demo_command)
@@ -19,15 +20,25 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(serve_command)
     app.cli.add_command(school_group)
     app.cli.add_command(videos_group)
+    app.cli.add_command(search_group)
 
 
 @click.command("seed-demo")
-def seed_demo_command():
+@click.option("--videos/--no-videos", default=True, show_default=True,
+              help="Also share a few demo videos (made with ffmpeg) for the worker to process.")
+def seed_demo_command(videos: bool):
     """Create the demo district (idempotent) and print its sign-ins."""
     from .demo import DEMO_PASSWORD, seed_demo
 
     created, users = seed_demo()
     click.echo("Demo district ready" + (" (created)." if created else " (already there)."))
+    if videos:
+        from .demo import DEMO_DOMAIN
+        from .demo_videos import seed_demo_videos
+
+        shared = seed_demo_videos(DEMO_DOMAIN)
+        if shared:
+            click.echo(f"Shared {shared} demo videos; the worker processes them in a minute.")
     where = f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
     click.echo(f"Sign in at {where} with any of these (password: {DEMO_PASSWORD}):")
     for user in users:

@@ -11,7 +11,7 @@ from .transaction import commit
 
 DEMO_PASSWORD = "mastery-demo"
 DEMO_DISTRICT = "Riverside Unified School District"
-_DOMAIN = "riverside.example.org"
+DEMO_DOMAIN = "riverside.example.org"
 
 # (school, time zone, [(role, first, last, grade bands, subjects)])
 _SCHOOLS = [
@@ -44,7 +44,7 @@ _ADMIN = ("admin", "Dana", "Whitfield")
 
 
 def _email(first: str, last: str) -> str:
-    return f"{first}.{last}@{_DOMAIN}".lower()
+    return f"{first}.{last}@{DEMO_DOMAIN}".lower()
 
 
 def seed_demo() -> tuple[bool, list[User]]:

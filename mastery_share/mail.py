@@ -23,6 +23,9 @@ class Attachment:
     filename: str
     content: bytes
     mime_type: str = "application/octet-stream"
+    # Content-Type parameters, e.g. {"method": "REQUEST"}: Outlook treats a text/calendar part
+    # as an invitation only when it names its method.
+    params: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,8 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
     for attachment in mail.attachments:
         maintype, subtype = attachment.mime_type.split("/", 1)
         message.add_attachment(
-            attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename
+            attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename,
+            params=dict(attachment.params) or None,
         )
     return message
 

@@ -123,3 +123,37 @@ def purge_expired_uploads_hourly() -> None:
     from .videos.uploads import purge_expired_uploads
 
     purge_expired_uploads()
+
+
+@app_task(retries=3, retry_delay=5)
+def apply_search_queue() -> None:
+    """Bring the search index up to date with the queued changes (one writer at a time)."""
+    from .search.indexing import apply_queue
+
+    apply_queue()
+
+
+@app_task()
+def rebuild_search_index() -> None:
+    """Rebuild a missing or damaged search index from the database (once, however many
+    searches asked for it)."""
+    from .search.indexing import rebuild_index_if_unusable
+
+    rebuild_index_if_unusable()
+
+
+# Lower priority than processing: a video becomes watchable before anything is transcribed.
+@app_task(priority=-10)
+def transcribe_video_task(video_id: int) -> None:
+    from .transcripts.jobs import transcribe_video
+
+    transcribe_video(video_id)
+
+
+@app_periodic_task(crontab(minute="5,35"))
+def send_visit_mail() -> None:
+    """The day-before reminders and the after-visit reflection prompts."""
+    from .visits.reminders import request_reflections, send_visit_reminders
+
+    send_visit_reminders()
+    request_reflections()

@@ -22,6 +22,8 @@ os.environ["MASTERY_DATA_DIR"] = str(_SESSION_DIR / "default")
 os.environ.pop("MASTERY_DATABASE_URL", None)
 os.environ.pop("MASTERY_SMTP_URL", None)
 os.environ.pop("MASTERY_QUEUE_URL", None)
+# Transcription tests opt in with their own model setting; everything else runs without.
+os.environ.pop("MASTERY_WHISPER_MODEL", None)
 
 import pytest  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402

@@ -68,6 +68,17 @@ class School(db.Model):
     # IANA name, e.g. America/Chicago: visit times are shown in the school's own zone.
     time_zone: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Visit rules (see visits/booking.py): this school's teachers need their principal's
+    # approval (release time, coverage) to visit classrooms elsewhere.
+    requires_visit_approval: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                          server_default="0")
+    # Visitors cannot sign up for this school's open classrooms later than this before the start.
+    visit_signup_cutoff_hours: Mapped[int] = mapped_column(Integer, default=12,
+                                                           server_default="12")
+    # Inside this many hours before the start only the host can cancel a booking.
+    visit_cancel_cutoff_hours: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Visits per teacher per calendar month (None: no limit).
+    monthly_visit_limit: Mapped[int | None] = mapped_column(Integer)
 
     district: Mapped[District] = relationship(back_populates="schools")
 

@@ -35,14 +35,16 @@ def init_api(app: Flask) -> MasteryApi:
     api.spec.components.security_scheme("basicAuth", {"type": "http", "scheme": "basic"})
 
     from ..accounts.api import blp as accounts_blp
+    from ..search.api import blp as search_blp
     from ..videos.api import blp as videos_blp
     from ..videos.schemas import VideoCreateJsonSchema, VideoCreateMultipartSchema
+    from ..visits.api import blp as visits_blp
 
     # Documented by hand (one endpoint, two content types), so registered by name here.
     api.spec.components.schema("VideoCreateJsonSchema", schema=VideoCreateJsonSchema)
     api.spec.components.schema("VideoCreateMultipartSchema", schema=VideoCreateMultipartSchema)
 
-    for blueprint in (accounts_blp, videos_blp):
+    for blueprint in (accounts_blp, videos_blp, search_blp, visits_blp):
         # Bearer tokens, not cookies, authenticate the API, so CSRF does not apply.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1")

@@ -23,12 +23,9 @@ def health():
     return {"status": "ok"}
 
 
-# The sections below grow into their own domains (videos, search, visits, collections);
+# The sections below grow into their own domains (visits, collections);
 # until then each page says plainly what it will hold.
 _SECTIONS = {
-    "search": ("Search", "Find a practice by what is said in the video, down to the moment "
-               "it is said."),
-    "visits": ("Visits", "Open classrooms across schools: sign up to see a practice live."),
     "collections": ("Collections", "Coaches bundle the best videos, with notes and discussion "
                     "prompts, for PLC meetings."),
 }
@@ -37,18 +34,6 @@ _SECTIONS = {
 def _section(key: str):
     title, summary = _SECTIONS[key]
     return render_template("main/section.html", title=title, summary=summary)
-
-
-@bp.route("/search")
-@login_required
-def search():
-    return _section("search")
-
-
-@bp.route("/visits")
-@login_required
-def visits():
-    return _section("visits")
 
 
 @bp.route("/collections")

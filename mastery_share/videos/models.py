@@ -96,6 +96,13 @@ class Video(db.Model):
     captions_key: Mapped[str | None] = mapped_column(String(300))
     # 'uploaded' or 'auto' (transcribed); None when there are no captions.
     captions_source: Mapped[str | None] = mapped_column(String(16))
+    # Automatic transcripts: the owner may switch them off for this video.
+    auto_transcripts: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # none | queued | processing | done | silent | failed | unavailable | off
+    transcript_status: Mapped[str] = mapped_column(String(16), default="none",
+                                                   server_default="none")
+    transcript_progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    transcript_error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # Touched while a worker makes progress: a stale heartbeat means the worker died.
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -158,3 +165,14 @@ class Upload(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     video_id: Mapped[int | None] = mapped_column(ForeignKey("videos.id", ondelete="SET NULL"))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SearchQueueEntry(db.Model):
+    """A change the search index must catch up with, written in the same transaction as the
+    change itself (an outbox), and applied by the one index writer."""
+
+    __tablename__ = "search_queue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    video_id: Mapped[int] = mapped_column(Integer, index=True)  # no FK: deletions are queued too
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -24,6 +24,8 @@ from ..media.probe import probe
 from ..media.profiles import RenditionPlan, plan_renditions
 from ..media.runner import run_ffmpeg
 from ..media.validate import Limits, validate
+from ..transaction import commit
+from .events import video_became_playable
 from .models import Rendition, Video, VideoStatus
 from .storage_access import media_storage
 
@@ -166,8 +168,8 @@ def _run_pipeline(video: Video, workdir: Path) -> None:
         progress.finish_step(index)
         if video.status != VideoStatus.READY.value:
             video.status = VideoStatus.READY.value
-        db.session.commit()
-        _after_ready_step(video)
+            video_became_playable(video)
+        commit()
     video.progress = 100
     video.heartbeat_at = None
     db.session.commit()
@@ -184,10 +186,6 @@ def _check_complete(output: Path, source_duration: float | None) -> None:
             f"{made:.0f} of its {source_duration:.0f} seconds could be read. "
             "Please upload the original file again.",
             f"output {made:.2f}s vs source {source_duration:.2f}s")
-
-
-def _after_ready_step(video: Video) -> None:
-    """Hook for what follows a playable video (search indexing, transcripts)."""
 
 
 def _cost(step: list[RenditionPlan]) -> float:

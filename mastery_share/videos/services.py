@@ -15,6 +15,7 @@ from ..errors import Conflict, Forbidden, NotFound
 from ..extensions import db
 from ..transaction import after_commit, commit, rollback
 from .captions import parse_captions, store_captions
+from .events import video_deleted, video_details_changed
 from .fields import clean_video_fields
 from .models import Rendition, Upload, Video, VideoStatus, video_practices
 from .storage_access import media_storage
@@ -115,6 +116,7 @@ def update_video(actor: User, video_id: int, raw: dict) -> Video:
     values = clean_video_fields(raw, partial=True, require_release=False)
     for name, value in values.items():
         setattr(video, name, value)
+    video_details_changed(video)
     commit()
     return video
 
@@ -123,6 +125,7 @@ def replace_captions(actor: User, video_id: int, filename: str, data: bytes) -> 
     """Use an uploaded .vtt/.srt as the video's captions (replacing automatic ones)."""
     video = get_managed_video(actor, video_id)
     store_captions(video, parse_captions(filename, data), source="uploaded")
+    video_details_changed(video)
     commit()
     return video
 
@@ -131,6 +134,7 @@ def delete_video(actor: User, video_id: int) -> None:
     """Remove the video and, after the commit, every stored object of it."""
     video = get_managed_video(actor, video_id)
     prefix = video.media_prefix
+    video_deleted(video.id)
     db.session.delete(video)
     after_commit(media_storage().delete_prefix, prefix)
     commit()

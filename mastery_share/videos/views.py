@@ -14,7 +14,7 @@ from ..extensions import db
 from ..forms_support import show_error_on_form
 from ..media.storage import ObjectNotFound
 from .forms import EditVideoForm, UploadVideoForm, VideoActionForm, practice_choices
-from .media_urls import check_media_signature
+from .media_urls import check_media_signature, media_url
 from .models import Upload
 from .playback import media_response, player_context
 from .services import (VideoFilters, create_video_from_upload, delete_video, get_managed_video,
@@ -23,6 +23,14 @@ from .uploads import max_upload_bytes, upload_from_posted_file
 from .visibility import can_manage
 
 bp = Blueprint("videos", __name__)
+
+
+@bp.app_context_processor
+def media_helpers():
+    def poster_url(video):
+        return media_url(current_user, video, "poster.jpg") if video.poster_key else None
+
+    return {"poster_url": poster_url}
 
 
 def _practices() -> list[Practice]:

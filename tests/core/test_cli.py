@@ -8,13 +8,13 @@ from mastery_share.extensions import db
 
 def test_seed_demo_is_idempotent_and_prints_the_sign_ins(app):
     runner = app.test_cli_runner()
-    first = runner.invoke(args=["seed-demo"])
+    first = runner.invoke(args=["seed-demo", "--no-videos"])
     assert first.exit_code == 0, first.output
     assert "(created)" in first.output and DEMO_PASSWORD in first.output
     assert "maria.lopez@riverside.example.org" in first.output
     counts = (db.session.scalar(select(func.count(User.id))),
               db.session.scalar(select(func.count(School.id))))
-    second = runner.invoke(args=["seed-demo"])
+    second = runner.invoke(args=["seed-demo", "--no-videos"])
     assert "(already there)" in second.output
     assert counts == (db.session.scalar(select(func.count(User.id))),
                       db.session.scalar(select(func.count(School.id))))
@@ -58,3 +58,17 @@ def test_school_create_checks_the_time_zone(app, district):
     assert good.exit_code == 0, good.output
     assert db.session.scalar(select(School).where(School.name == "West High")).time_zone == \
         "America/Denver"
+
+
+def test_seed_demo_shares_captioned_demo_videos_once(app):
+    from mastery_share.videos.models import Video
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    videos = db.session.scalars(select(Video)).all()
+    assert len(videos) >= 5
+    assert all(video.status == "ready" and video.captions_source == "uploaded" for video in videos)
+    again = runner.invoke(args=["seed-demo"])
+    assert "Shared" not in again.output
+    assert db.session.scalar(select(func.count(Video.id))) == len(videos)

@@ -41,7 +41,7 @@ def test_serve_runs_web_and_worker_and_ctrl_c_stops_both(tmp_path):
     env = {**os.environ, "MASTERY_DATA_DIR": str(tmp_path), "MASTERY_QUEUE_URL": ""}
     env.pop("MASTERY_DATABASE_URL", None)
     _flask(env, "db", "upgrade")
-    _flask(env, "seed-demo")
+    _flask(env, "seed-demo", "--no-videos")
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "serve", "--port", str(port)],

@@ -1,0 +1,1 @@
+"""Search: the index of videos (Whoosh by default) behind one small interface."""

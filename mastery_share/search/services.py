@@ -1,0 +1,119 @@
+"""Searching videos: the one entry point pages and the API share."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import User
+from ..extensions import db
+from ..videos.models import Video, VideoStatus
+from ..videos.visibility import visible_to
+from .backend import (
+    MAX_PER_PAGE,
+    SORTS,
+    CaptionHit,
+    IndexUnavailable,
+    SearchFilters,
+    SearchRequest,
+    Viewer,
+    empty_facets,
+)
+from .engine import search_backend
+
+log = logging.getLogger(__name__)
+MAX_QUERY_CHARS = 500
+REBUILDING_NOTICE = "Search is being rebuilt; try again in a minute."
+TRUNCATED_NOTICE = f"Only the first {MAX_QUERY_CHARS} characters of your search were used."
+
+
+@dataclass
+class SearchResult:
+    video: Video
+    score: float
+    highlights: dict[str, str]
+    caption_hits: list[CaptionHit]
+
+
+@dataclass
+class SearchResults:
+    items: list[SearchResult]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, dict[str, int]] = field(default_factory=empty_facets)
+    suggestion: str | None = None
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def viewer_of(user: User) -> Viewer:
+    return Viewer(user_id=user.id, school_id=user.school_id, district_id=user.district_id,
+                  is_admin=user.is_admin)
+
+
+def search_videos(viewer: User, q: str | None, filters: SearchFilters | None = None, *,
+                  sort: str = "relevance", page: int = 1, per_page: int = 20) -> SearchResults:
+    """Ranked videos the viewer may watch (and only those, in every count), never an error
+    for odd text: a query that cannot be understood is searched as plain words, a missing or
+    damaged index answers with a notice while it is rebuilt."""
+    text = (q or "").strip()
+    notices = []
+    if len(text) > MAX_QUERY_CHARS:
+        text = _cut(text)
+        notices.append(TRUNCATED_NOTICE)
+    page = max(1, page)
+    per_page = min(max(1, per_page), MAX_PER_PAGE)
+    request = SearchRequest(viewer=viewer_of(viewer), text=text,
+                            filters=filters or SearchFilters(),
+                            sort=sort if sort in SORTS else "relevance",
+                            page=page, per_page=per_page)
+    try:
+        response = search_backend().query(request)
+    except IndexUnavailable:
+        log.warning("Search index unavailable; rebuilding it", exc_info=True)
+        _rebuild_later()
+        return SearchResults(items=[], total=0, page=page, per_page=per_page,
+                             notices=[*notices, REBUILDING_NOTICE])
+    if response.notice:
+        notices.append(response.notice)
+    videos = _visible_videos(viewer, [hit.video_id for hit in response.hits])
+    items = [SearchResult(video=videos[hit.video_id], score=hit.score,
+                          highlights=hit.highlights, caption_hits=hit.caption_hits)
+             for hit in response.hits if hit.video_id in videos]
+    return SearchResults(items=items, total=response.total, page=response.page,
+                         per_page=response.per_page, facets=response.facets,
+                         suggestion=response.suggestion, notices=notices)
+
+
+def _cut(text: str) -> str:
+    """The first MAX_QUERY_CHARS characters, without a half word at the end."""
+    cut = text[:MAX_QUERY_CHARS]
+    if not text[MAX_QUERY_CHARS].isspace() and len(cut.split()) > 1:
+        cut = cut.rsplit(None, 1)[0]
+    return cut
+
+
+def _visible_videos(viewer: User, video_ids: list[int]) -> dict[int, Video]:
+    """The videos behind the hits, checked again against the visibility rule in SQL (the
+    index could lag a change by a moment), loaded with their cards' data in one go."""
+    if not video_ids:
+        return {}
+    videos = db.session.scalars(
+        select(Video).where(Video.id.in_(video_ids), visible_to(viewer),
+                            Video.status == VideoStatus.READY.value)
+        .options(selectinload(Video.practices), selectinload(Video.owner),
+                 selectinload(Video.school), selectinload(Video.renditions))
+    )
+    return {video.id: video for video in videos}
+
+
+def _rebuild_later() -> None:
+    from ..tasks import rebuild_search_index
+
+    rebuild_search_index()

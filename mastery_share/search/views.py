@@ -1,0 +1,72 @@
+"""The search page: a box, facets to narrow down, ranked cards with the moments words are said."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..accounts.models import GRADE_BANDS, SUBJECTS, Practice, School
+from ..extensions import db
+from .backend import SearchFilters
+from .services import search_videos
+
+bp = Blueprint("search", __name__)
+PER_PAGE = 12
+MAX_PAGE = 10_000
+_FILTER_ARGS = ("practice", "school", "grade_band", "subject")
+
+
+def _int_arg(name: str, default: int | None = None, maximum: int = 2**31 - 1) -> int | None:
+    value = request.args.get(name, "")
+    if value.isascii() and value.isdigit() and 0 < int(value) <= maximum:
+        return int(value)
+    return default
+
+
+def _filters() -> SearchFilters:
+    grade_band = request.args.get("grade_band")
+    subject = request.args.get("subject")
+    return SearchFilters(practice=(request.args.get("practice") or "")[:80] or None,
+                         school_id=_int_arg("school"),
+                         grade_band=grade_band if grade_band in GRADE_BANDS else None,
+                         subject=subject if subject in SUBJECTS else None)
+
+
+def search_url(**changes) -> str:
+    """This search with some arguments changed (None removes one); back to page 1 unless
+    the page is what changes."""
+    args = {key: value for key, value in request.args.items() if value}
+    args.pop("page", None)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for("search.index", **args)
+
+
+def _facet_labels(facets: dict[str, dict[str, int]]) -> dict[str, dict[str, str]]:
+    """Readable names for the facet values (practice names, school names), in two queries."""
+    practice_slugs = list(facets.get("practice", {}))
+    school_ids = [int(key) for key in facets.get("school", {}) if key.isdigit()]
+    practices = db.session.execute(
+        select(Practice.slug, Practice.name).where(Practice.slug.in_(practice_slugs))).all()
+    schools = db.session.execute(
+        select(School.id, School.name).where(School.id.in_(school_ids))).all()
+    return {"practice": dict(practices),
+            "school": {str(school_id): name for school_id, name in schools},
+            "grade_band": {band: band for band in facets.get("grade_band", {})},
+            "subject": {subject: subject for subject in facets.get("subject", {})}}
+
+
+@bp.route("/search")
+@login_required
+def index():
+    q = request.args.get("q", "")
+    sort = request.args.get("sort", "relevance")
+    filters = _filters()
+    found = search_videos(current_user, q, filters, sort=sort,
+                          page=_int_arg("page", 1, MAX_PAGE), per_page=PER_PAGE)
+    return render_template("search/index.html", q=q, sort=sort, filters=filters, found=found,
+                           labels=_facet_labels(found.facets), search_url=search_url,
+                           searched=bool(q.strip()) or filters.active())

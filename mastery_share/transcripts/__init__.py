@@ -1,0 +1,1 @@
+"""Automatic transcripts of the speech in videos."""

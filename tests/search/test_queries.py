@@ -1,0 +1,156 @@
+"""What a search finds: stemming, phrases, prefixes, named fields, snippets, order, pages."""
+from __future__ import annotations
+
+import pytest
+
+from mastery_share.search.backend import SearchFilters
+from mastery_share.search.services import search_videos
+
+
+def titles(found) -> list[str]:
+    return [item.video.title for item in found.items]
+
+
+@pytest.fixture
+def library(ready_video, teacher, make_user, other_school):
+    """A handful of videos by two teachers in two schools."""
+    garcia = make_user("teacher", school_=other_school, name="Maria Garcia")
+    return {
+        "groups": ready_video(teacher, title="Small groups at the carpet",
+                              description="Groups change every week with the data.",
+                              practices=["flexible-grouping"], grade_band="K-2",
+                              subject="English language arts"),
+        "goals": ready_video(teacher, title="Goal charts",
+                             description="Learners plan, learn, check and adjust.",
+                             practices=["goal-setting"], grade_band="6-8", subject="Math"),
+        "tiers": ready_video(garcia, title="Three tiers of the same task",
+                             description="Differentiated tasks for one objective.",
+                             practices=["differentiation"], grade_band="3-5",
+                             subject="Science"),
+        "exit": ready_video(garcia, title="Closing the lesson",
+                            description="We check understanding with exit tickets.",
+                            practices=["data-driven-instruction"], grade_band="9-12",
+                            subject="Math"),
+    }
+
+
+def test_english_stemming_finds_groups_when_searching_grouping(library, teacher):
+    found = search_videos(teacher, "grouping")
+    assert "Small groups at the carpet" in titles(found)
+    assert found.items[0].video.id == library["groups"].id
+
+
+def test_a_quoted_phrase_matches_only_the_words_in_that_order(library, teacher):
+    assert titles(search_videos(teacher, '"exit tickets"')) == ["Closing the lesson"]
+    assert titles(search_videos(teacher, '"tickets exit"')) == []
+
+
+def test_a_prefix_matches_word_beginnings(library, teacher):
+    assert set(titles(search_videos(teacher, "differ*"))) == {"Three tiers of the same task"}
+    assert "Small groups at the carpet" in titles(search_videos(teacher, "carp*"))
+
+
+def test_named_fields_search_only_that_field(library, teacher):
+    assert titles(search_videos(teacher, "practice:goal-setting")) == ["Goal charts"]
+    assert titles(search_videos(teacher, "practice:differentiation")) == [
+        "Three tiers of the same task"]
+    assert set(titles(search_videos(teacher, "school:south"))) == {
+        "Three tiers of the same task", "Closing the lesson"}
+    assert set(titles(search_videos(teacher, "teacher:garcia"))) == {
+        "Three tiers of the same task", "Closing the lesson"}
+    assert titles(search_videos(teacher, "grade:k-2")) == ["Small groups at the carpet"]
+    assert titles(search_videos(teacher, "subject:science")) == ["Three tiers of the same task"]
+
+
+def test_internal_fields_cannot_be_named(library, teacher):
+    found = search_videos(teacher, "visibility:private")
+    assert found.total == 0
+
+
+def test_snippets_mark_the_matched_words_and_escape_the_text(ready_video, teacher):
+    ready_video(teacher, title="<script>alert(1)</script> Grouping & more",
+                description="Kids <b>group</b> themselves")
+    found = search_videos(teacher, "grouping")
+    highlights = found.items[0].highlights
+    assert "<script>" not in highlights["title"]
+    assert "&lt;script&gt;" in highlights["title"]
+    assert "<mark" in highlights["title"] and "Grouping</mark>" in highlights["title"]
+    assert "&lt;b&gt;<mark" in highlights["description"]
+
+
+def test_filters_narrow_results_and_facets_count_what_is_found(library, teacher, school):
+    found = search_videos(teacher, "")
+    assert found.total == 4
+    assert found.facets["subject"] == {"Math": 2, "English language arts": 1, "Science": 1}
+    assert found.facets["practice"]["goal-setting"] == 1
+    assert found.facets["school"][str(school.id)] == 2
+    assert found.facets["grade_band"]["K-2"] == 1
+    maths = search_videos(teacher, "", SearchFilters(subject="Math"))
+    assert set(titles(maths)) == {"Goal charts", "Closing the lesson"}
+    assert maths.facets["subject"] == {"Math": 2}
+    assert titles(search_videos(teacher, "", SearchFilters(practice="differentiation"))) == [
+        "Three tiers of the same task"]
+    assert titles(search_videos(teacher, "", SearchFilters(school_id=school.id,
+                                                          grade_band="6-8"))) == ["Goal charts"]
+
+
+def test_newest_first_sort_orders_by_upload_time(ready_video, teacher):
+    ready_video(teacher, title="Rotation stations old", minutes_ago=300)
+    ready_video(teacher, title="Rotation stations newest", minutes_ago=1)
+    ready_video(teacher, title="Rotation stations middle", minutes_ago=100)
+    found = search_videos(teacher, "rotation", sort="newest")
+    assert titles(found) == ["Rotation stations newest", "Rotation stations middle",
+                             "Rotation stations old"]
+    assert all(item.score > 0 for item in found.items)
+
+
+def test_relevance_puts_title_matches_first(ready_video, teacher):
+    ready_video(teacher, title="Morning meeting", description="Then we move to stations.")
+    ready_video(teacher, title="Stations rotation")
+    assert titles(search_videos(teacher, "stations"))[0] == "Stations rotation"
+
+
+def test_pages_split_the_results_and_the_total_counts_them_all(ready_video, teacher):
+    for number in range(7):
+        ready_video(teacher, title=f"Conferring clip {number}")
+    first = search_videos(teacher, "conferring", page=1, per_page=3)
+    third = search_videos(teacher, "conferring", page=3, per_page=3)
+    beyond = search_videos(teacher, "conferring", page=9, per_page=3)
+    assert (first.total, third.total, beyond.total) == (7, 7, 7)
+    assert (len(first.items), len(third.items), len(beyond.items)) == (3, 1, 0)
+    assert first.pages == 3
+    seen = {item.video.id for page in (1, 2, 3)
+            for item in search_videos(teacher, "conferring", page=page, per_page=3).items}
+    assert len(seen) == 7
+
+
+def test_a_misspelt_query_suggests_the_right_word(library, teacher):
+    found = search_videos(teacher, "diferentiated")
+    assert found.total == 0
+    assert found.suggestion == "differentiated"
+    assert search_videos(teacher, "practice:goal chartz").suggestion == "practice:goal charts"
+    assert search_videos(teacher, "grouping").suggestion is None
+
+
+@pytest.mark.parametrize("text", [
+    '"unbalanced quote', "AND OR NOT", "(((", ")))", "title:", ":", "*", "?", "a" * 5000,
+    "école 数学 🍎", "NOT", "practice:", '"', "''", "-", "+", "~", "^", "\\", "[a TO",
+    "{x TO y}", "grouping^99999999999999999999", "owner_id:1", "a*b*c*d*e", "((((((((((((a))))))))))))",
+    "\x00", "title:(a OR", "*:*", "a" * 400 + " OR " + "(" * 100,
+])
+def test_odd_queries_get_results_or_a_notice_never_an_error(library, teacher, text):
+    found = search_videos(teacher, text)
+    assert found.total >= 0
+    assert isinstance(found.notices, list)
+
+
+def test_text_the_parser_cannot_use_falls_back_to_plain_words_with_a_notice(library, teacher):
+    found = search_videos(teacher, "(" * 40 + "groups")
+    assert "Small groups at the carpet" in titles(found)
+    assert any("plain words" in notice for notice in found.notices)
+
+
+def test_very_long_text_is_cut_with_a_notice(library, teacher):
+    found = search_videos(teacher, "groups " * 1000)
+    assert any("first 500 characters" in notice for notice in found.notices)
+    assert "Small groups at the carpet" in titles(found)
