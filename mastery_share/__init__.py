@@ -29,6 +29,7 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
 
     _init_extensions(app)
     app.url_map.converters["id"] = DatabaseIdConverter
+    _import_models()
     _register_blueprints(app)
 
     from .errors import register_error_handlers
@@ -84,6 +85,15 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user_from_session)
+
+
+def _import_models() -> None:
+    """Every domain's models, so the metadata (and Alembic's autogenerate) knows all tables."""
+    from .accounts import models as _accounts, token_models as _tokens  # noqa: F401
+    from .collections import models as _collections  # noqa: F401
+    from .comments import models as _comments  # noqa: F401
+    from .videos import models as _videos  # noqa: F401
+    from .visits import models as _visits  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

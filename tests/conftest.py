@@ -26,6 +26,8 @@ os.environ.pop("MASTERY_QUEUE_URL", None)
 os.environ.pop("MASTERY_WHISPER_MODEL", None)
 
 import pytest  # noqa: E402
+from aiosmtpd.controller import Controller  # noqa: E402
+from aiosmtpd.handlers import Message as MessageHandler  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
@@ -61,9 +63,34 @@ def build_app(data_dir: Path, template: Path, **overrides):
     return create_app({"DATA_DIR": str(data_dir), **overrides})
 
 
+class SmtpInbox(MessageHandler):
+    """What a real SMTP server on loopback received."""
+
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+
+    def handle_message(self, message):
+        self.messages.append(message)
+
+
 @pytest.fixture
-def app_overrides() -> dict:
-    """Override in a test module to change settings for its app."""
+def smtp_server():
+    """aiosmtpd on a free loopback port: (controller, inbox). Apps built in a test that asks
+    for it send their mail there (see app_overrides)."""
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+@pytest.fixture
+def app_overrides(request) -> dict:
+    """Settings for the test's app; override in a test module to change more."""
+    if "smtp_server" in request.fixturenames:
+        controller, _ = request.getfixturevalue("smtp_server")
+        return {"SMTP_URL": f"smtp://{controller.hostname}:{controller.port}"}
     return {}
 
 

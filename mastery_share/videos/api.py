@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
 from ..api.auth import BEARER, token_required
-from ..api.schemas import ErrorSchema
+from ..api.docs import error_responses
 from ..errors import Invalid, TooLarge, UnsupportedMediaType
 from .media_urls import media_url, rendition_name
 from .schemas import (CaptionsUploadSchema, VideoCreateJsonSchema, VideoEditSchema,
@@ -21,13 +21,6 @@ blp = Blueprint("videos_api", __name__, description="Videos of classroom practic
 _ERRORS = (400, 401, 403, 404, 409, 413, 415, 422)
 
 
-def _document_errors(*statuses):
-    def decorate(view):
-        for status in statuses:
-            view = blp.alt_response(status, schema=ErrorSchema)(view)
-        return view
-
-    return decorate
 
 
 def video_to_dict(viewer, video) -> dict:
@@ -65,7 +58,7 @@ _CREATE_BODY = {
 @blp.route("/videos", methods=["POST"])
 @blp.doc(security=BEARER, requestBody=_CREATE_BODY)
 @blp.response(202, VideoSchema)
-@_document_errors(*_ERRORS)
+@error_responses(blp, *_ERRORS)
 @token_required
 def create_video():
     """Share a video: a multipart upload, or JSON naming a finished tus upload."""
@@ -115,7 +108,7 @@ def _flat(messages: dict) -> dict[str, str]:
 @blp.doc(security=BEARER)
 @blp.arguments(VideoListArgsSchema, location="query")
 @blp.response(200, VideoPageSchema)
-@_document_errors(401, 422)
+@error_responses(blp, 401, 422)
 @token_required
 def list_all(args):
     """Videos the member may watch, newest first."""
@@ -130,7 +123,7 @@ def list_all(args):
 @blp.route("/videos/<id:video_id>", methods=["GET"])
 @blp.doc(security=BEARER)
 @blp.response(200, VideoSchema)
-@_document_errors(401, 404)
+@error_responses(blp, 401, 404)
 @token_required
 def read(video_id: int):
     """One video, with its playable renditions as signed URLs."""
@@ -141,7 +134,7 @@ def read(video_id: int):
 @blp.doc(security=BEARER)
 @blp.arguments(VideoEditSchema)
 @blp.response(200, VideoSchema)
-@_document_errors(400, 401, 403, 404, 422)
+@error_responses(blp, 400, 401, 403, 404, 422)
 @token_required
 def edit(data, video_id: int):
     """Change the details of a video you shared."""
@@ -151,7 +144,7 @@ def edit(data, video_id: int):
 @blp.route("/videos/<id:video_id>", methods=["DELETE"])
 @blp.doc(security=BEARER)
 @blp.response(204)
-@_document_errors(401, 403, 404)
+@error_responses(blp, 401, 403, 404)
 @token_required
 def remove(video_id: int):
     """Delete a video you shared, with every stored file of it."""
@@ -163,7 +156,7 @@ def remove(video_id: int):
 @blp.doc(security=BEARER)
 @blp.arguments(CaptionsUploadSchema, location="files")
 @blp.response(200, VideoSchema)
-@_document_errors(400, 401, 403, 404, 415, 422)
+@error_responses(blp, 400, 401, 403, 404, 415, 422)
 @token_required
 def replace_captions_view(files, video_id: int):
     """Replace the captions with an uploaded .vtt or .srt file."""

@@ -7,7 +7,7 @@ from flask import g
 from flask_smorest import Blueprint
 
 from ..api.auth import BEARER, token_required
-from ..api.schemas import ErrorSchema
+from ..api.docs import error_responses
 from ..db_types import utcnow
 from ..errors import Invalid
 from ..links import external_url
@@ -36,13 +36,6 @@ blp = Blueprint("visits_api", __name__, description="Open classrooms: visit slot
 MAX_RANGE = timedelta(days=400)
 
 
-def _errors(*statuses):
-    def decorate(view):
-        for status in statuses:
-            view = blp.alt_response(status, schema=ErrorSchema)(view)
-        return view
-
-    return decorate
 
 
 def slot_to_dict(view: SlotView) -> dict:
@@ -86,7 +79,7 @@ def _one(slot) -> dict:
 @blp.doc(security=BEARER)
 @blp.arguments(VisitSlotCreateSchema)
 @blp.response(201, VisitSlotCreatedSchema)
-@_errors(400, 401, 403, 409, 422)
+@error_responses(blp, 400, 401, 403, 409, 422)
 @token_required
 def create(data):
     """Open your classroom once, or weekly for up to 12 more weeks."""
@@ -112,7 +105,7 @@ def _range(args) -> tuple[datetime, datetime]:
 @blp.doc(security=BEARER)
 @blp.arguments(VisitSlotListArgsSchema, location="query")
 @blp.response(200, VisitSlotListSchema)
-@_errors(401, 422)
+@error_responses(blp, 401, 422)
 @token_required
 def list_all(args):
     """Open classrooms of your district starting between `from` (default now) and `to`
@@ -128,7 +121,7 @@ def list_all(args):
 @blp.route("/visit-slots/<id:slot_id>", methods=["GET"])
 @blp.doc(security=BEARER)
 @blp.response(200, VisitSlotSchema)
-@_errors(401, 404)
+@error_responses(blp, 401, 404)
 @token_required
 def read(slot_id: int):
     """One open classroom with its seats."""
@@ -139,7 +132,7 @@ def read(slot_id: int):
 @blp.doc(security=BEARER)
 @blp.arguments(VisitSlotEditSchema)
 @blp.response(200, VisitSlotSchema)
-@_errors(400, 401, 403, 404, 409, 422)
+@error_responses(blp, 400, 401, 403, 404, 409, 422)
 @token_required
 def edit(data, slot_id: int):
     """Change one occurrence; visitors get the new time or place."""
@@ -149,7 +142,7 @@ def edit(data, slot_id: int):
 @blp.route("/visit-slots/<id:slot_id>", methods=["DELETE"])
 @blp.doc(security=BEARER)
 @blp.response(204)
-@_errors(401, 403, 404, 422)
+@error_responses(blp, 401, 403, 404, 422)
 @token_required
 def cancel(slot_id: int):
     """Cancel one occurrence: every visitor is told, with a calendar cancellation."""
@@ -160,7 +153,7 @@ def cancel(slot_id: int):
 @blp.route("/visit-slots/<id:slot_id>/bookings", methods=["POST"])
 @blp.doc(security=BEARER)
 @blp.response(201, BookingSchema)
-@_errors(401, 404, 409, 422)
+@error_responses(blp, 401, 404, 409, 422)
 @token_required
 def book(slot_id: int):
     """Book a seat: `confirmed`, `waitlisted` (full) or `pending_approval` (your principal
@@ -172,7 +165,7 @@ def book(slot_id: int):
 @blp.route("/bookings/<id:booking_id>", methods=["DELETE"])
 @blp.doc(security=BEARER)
 @blp.response(200, BookingSchema)
-@_errors(401, 403, 404, 422)
+@error_responses(blp, 401, 403, 404, 422)
 @token_required
 def cancel_a_booking(booking_id: int):
     """Cancel a booking (the visitor, or the host); the first on the waitlist gets the seat."""
@@ -184,7 +177,7 @@ def cancel_a_booking(booking_id: int):
 @blp.arguments(ReflectionCreateSchema)
 @blp.response(201, ReflectionSchema)
 @blp.alt_response(200, schema=ReflectionSchema, description="An earlier reflection, replaced")
-@_errors(400, 401, 404, 422)
+@error_responses(blp, 400, 401, 404, 422)
 @token_required
 def reflect(data, booking_id: int):
     """After a visit: what you saw and what you will try."""
@@ -195,7 +188,7 @@ def reflect(data, booking_id: int):
 @blp.route("/me/calendar-feed", methods=["GET"])
 @blp.doc(security=BEARER)
 @blp.response(200, CalendarFeedSchema)
-@_errors(401)
+@error_responses(blp, 401)
 @token_required
 def calendar_feed():
     """Your secret iCalendar subscription URL (visits you host and attend)."""
@@ -205,7 +198,7 @@ def calendar_feed():
 @blp.route("/me/calendar-feed", methods=["POST"])
 @blp.doc(security=BEARER)
 @blp.response(201, CalendarFeedSchema)
-@_errors(401)
+@error_responses(blp, 401)
 @token_required
 def new_calendar_feed():
     """Revoke your subscription URL and get a new one."""

@@ -2,37 +2,15 @@
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message as MessageHandler
 
 from mastery_share.accounts.invitations import invite_staff
-from tests.conftest import free_port, outbox_messages
+from tests.conftest import outbox_messages
 
 
-class Inbox(MessageHandler):
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-
-    def handle_message(self, message):
-        self.messages.append(message)
 
 
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
-@pytest.fixture
-def app_overrides(request):
-    if "smtp_server" in request.fixturenames:
-        controller, _ = request.getfixturevalue("smtp_server")
-        return {"SMTP_URL": f"smtp://{controller.hostname}:{controller.port}"}
-    return {}
 
 
 def test_invitation_is_delivered_over_smtp_when_configured(app, smtp_server, principal):

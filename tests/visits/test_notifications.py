@@ -6,15 +6,12 @@ import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message as MessageHandler
 from icalendar import Calendar
 
 from mastery_share.visits.booking import book_slot, cancel_booking
 from mastery_share.visits.reminders import request_reflections, send_visit_reminders
 from mastery_share.visits.slots import cancel_slot, update_slot
-from tests.conftest import free_port, message_text, outbox_messages
+from tests.conftest import message_text, outbox_messages
 
 
 def invitations(message) -> list[Calendar]:
@@ -134,30 +131,10 @@ def test_visitors_are_asked_for_a_reflection_after_the_visit(app, host, visitor,
     assert f"/visits/bookings/{booking.id}/reflection" in message_text(mail_to(app, visitor)[-1])
 
 
-class Inbox(MessageHandler):
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-
-    def handle_message(self, message):
-        self.messages.append(message)
 
 
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
-@pytest.fixture
-def app_overrides(request):
-    if "smtp_server" in request.fixturenames:
-        controller, _ = request.getfixturevalue("smtp_server")
-        return {"SMTP_URL": f"smtp://{controller.hostname}:{controller.port}"}
-    return {}
 
 
 def test_booking_mail_with_its_invitation_is_delivered_over_smtp(app, smtp_server, host,

@@ -1,0 +1,1 @@
+"""Collections: ordered bundles of video clips, with notes and prompts, for PLC meetings."""
