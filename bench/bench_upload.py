@@ -41,7 +41,7 @@ def run() -> list[Result]:
         data_dir = scratch / "data"
         env = {**os.environ, "MASTERY_DATA_DIR": str(data_dir)}
         env.pop("MASTERY_ENV", None)
-        for command in (["db", "upgrade"], ["seed-demo"]):
+        for command in (["db", "upgrade"], ["seed-demo", "--no-videos"]):
             _check([sys.executable, "-m", "flask", "--app", "wsgi", *command], env)
 
         big = scratch / "upload.bin"

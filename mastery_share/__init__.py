@@ -99,7 +99,9 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from .accounts import staff_views  # noqa: F401  (adds its routes to accounts.bp)
     from .accounts.views import bp as accounts_bp
+    from .collections.views import bp as collections_bp
     from .api import init_api
+    from .comments.views import bp as comments_bp
     from .main.views import bp as main_bp
     from .transcripts.views import bp as transcripts_bp
     from .search.views import bp as search_bp
@@ -113,6 +115,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(search_bp)
     app.register_blueprint(visits_bp)
     app.register_blueprint(transcripts_bp)
+    app.register_blueprint(collections_bp)
+    app.register_blueprint(comments_bp)
     # tus requests authenticate with a bearer token, or the session plus an X-CSRFToken
     # header checked in api.auth.member_required.
     csrf.exempt(tus_bp)

@@ -157,3 +157,11 @@ def send_visit_mail() -> None:
 
     send_visit_reminders()
     request_reflections()
+
+
+@app_periodic_task(crontab(minute="*"))
+def send_comment_digests_task() -> None:
+    """Mail video owners about new comments, several arriving within minutes in one message."""
+    from .comments.notifications import send_comment_digests
+
+    send_comment_digests()

@@ -35,6 +35,8 @@ def init_api(app: Flask) -> MasteryApi:
     api.spec.components.security_scheme("basicAuth", {"type": "http", "scheme": "basic"})
 
     from ..accounts.api import blp as accounts_blp
+    from ..collections.api import blp as collections_blp
+    from ..comments.api import blp as comments_blp
     from ..search.api import blp as search_blp
     from ..videos.api import blp as videos_blp
     from ..videos.schemas import VideoCreateJsonSchema, VideoCreateMultipartSchema
@@ -44,7 +46,8 @@ def init_api(app: Flask) -> MasteryApi:
     api.spec.components.schema("VideoCreateJsonSchema", schema=VideoCreateJsonSchema)
     api.spec.components.schema("VideoCreateMultipartSchema", schema=VideoCreateMultipartSchema)
 
-    for blueprint in (accounts_blp, videos_blp, search_blp, visits_blp):
+    for blueprint in (accounts_blp, videos_blp, search_blp, visits_blp, comments_blp,
+                      collections_blp):
         # Bearer tokens, not cookies, authenticate the API, so CSRF does not apply.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1")

@@ -39,6 +39,17 @@ def _key_for(video: Video, name: str) -> tuple[str, str]:
     raise NotFound("No such media for this video.")
 
 
+def _closing(body):
+    """Close the file even when the player drops the connection mid-range (browsers do on
+    every seek) and the server never calls close(): the generator's finaliser does it."""
+    try:
+        yield from body
+    finally:
+        close = getattr(body, "close", None)
+        if close is not None:
+            close()
+
+
 def media_response(video: Video, name: str):
     """A local file with HTTP Range support (206), or a short-lived presigned S3 redirect."""
     key, mime = _key_for(video, name)
@@ -48,6 +59,7 @@ def media_response(video: Video, name: str):
         if not local.is_file():
             raise NotFound("The file is missing from storage.")
         response = send_file(local, mimetype=mime, conditional=True, max_age=0)
+        response.response = _closing(response.response)
         response.headers["Cache-Control"] = "private, max-age=600"
         return response
     if name == "captions.vtt":

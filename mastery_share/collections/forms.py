@@ -1,0 +1,49 @@
+from flask_wtf import FlaskForm
+from wtforms import DateField, FloatField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from ..videos.models import Visibility
+from .curation import PURPOSE_MAX, TITLE_MAX
+from .items import MAX_SECONDS, NOTE_MAX, PROMPT_MAX
+
+
+class CollectionForm(FlaskForm):
+    title = StringField("Title", validators=[InputRequired(message="Give the collection a title."),
+                                             Length(max=TITLE_MAX)],
+                        description="e.g. “Flexible grouping in 3–5 math”.")
+    purpose = TextAreaField("Purpose", validators=[Optional(), Length(max=PURPOSE_MAX)],
+                            render_kw={"rows": 3},
+                            description="What the team should take away from the meeting.")
+    meeting_date = DateField("Meeting date", validators=[Optional()])
+    visibility = SelectField("Who can see it", default=Visibility.SCHOOL.value,
+                             choices=[SelectChoice(v.value, v.label) for v in Visibility],
+                             description="Videos inside stay visible only to those who may "
+                                         "watch them.")
+
+
+def _seconds_field(label: str, description: str) -> FloatField:
+    return FloatField(label, validators=[Optional(), NumberRange(0, MAX_SECONDS)],
+                      render_kw={"step": "0.1", "min": "0", "inputmode": "decimal"},
+                      description=description)
+
+
+class ItemForm(FlaskForm):
+    note = TextAreaField("Your note", validators=[Optional(), Length(max=NOTE_MAX)],
+                         render_kw={"rows": 3},
+                         description="What to notice, or why you chose this video.")
+    prompt = TextAreaField("Discussion prompt", validators=[Optional(), Length(max=PROMPT_MAX)],
+                           render_kw={"rows": 2},
+                           description="Shown large in PLC mode, e.g. “What would this look "
+                                       "like in our classrooms?”")
+    start_s = _seconds_field("Clip start (seconds)", "Leave empty to start at the beginning.")
+    end_s = _seconds_field("Clip end (seconds)", "Leave empty to play to the end.")
+
+
+class AddItemForm(ItemForm):
+    video_id = SelectField("Video", coerce=int,
+                           validators=[InputRequired(message="Choose a video.")])
+
+
+class ActionForm(FlaskForm):
+    """CSRF only: move, remove, save and delete buttons."""

@@ -1,0 +1,72 @@
+"""Request and response schemas of the collections API (the OpenAPI document is built from them)."""
+from marshmallow import Schema, fields, validate
+
+from ..api.schemas import RefSchema
+from .curation import PURPOSE_MAX, TITLE_MAX, VISIBILITIES
+from .items import MAX_SECONDS, NOTE_MAX, PROMPT_MAX
+
+MAX_ID = 2**31 - 1
+
+
+def _seconds(description: str):
+    return fields.Float(allow_none=True, validate=validate.Range(min=0, max=MAX_SECONDS),
+                        metadata={"description": description})
+
+
+class CollectionCreateSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=TITLE_MAX))
+    purpose = fields.String(validate=validate.Length(max=PURPOSE_MAX))
+    meeting_date = fields.Date(allow_none=True, metadata={"description": "YYYY-MM-DD"})
+    visibility = fields.String(load_default="school", validate=validate.OneOf(VISIBILITIES),
+                               metadata={"description": "private, school, district or network"})
+
+
+class ItemEditSchema(Schema):
+    video_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+    note = fields.String(validate=validate.Length(max=NOTE_MAX))
+    prompt = fields.String(validate=validate.Length(max=PROMPT_MAX),
+                           metadata={"description": "The discussion prompt shown in PLC mode."})
+    start_s = _seconds("Clip start in seconds (null: from the beginning).")
+    end_s = _seconds("Clip end in seconds, after start_s and within the video (null: to the end).")
+    position = fields.Integer(validate=validate.Range(min=1, max=MAX_ID), metadata={
+        "description": "1-based; past the end means last. The other items keep their order."})
+
+
+class ItemCreateSchema(ItemEditSchema):
+    video_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
+
+
+class ItemVideoSchema(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    duration_s = fields.Float(allow_none=True)
+    status = fields.String(required=True)
+    owner = fields.Nested(RefSchema, required=True)
+
+
+class ItemSchema(Schema):
+    id = fields.Integer(required=True)
+    position = fields.Integer(required=True)
+    available = fields.Boolean(required=True, metadata={
+        "description": "false when the video was deleted or you may not watch it; then "
+                       "video_id and video are null."})
+    video_id = fields.Integer(allow_none=True, required=True)
+    video = fields.Nested(ItemVideoSchema, allow_none=True, required=True)
+    note = fields.String(required=True)
+    prompt = fields.String(required=True)
+    start_s = fields.Float(allow_none=True, required=True)
+    end_s = fields.Float(allow_none=True, required=True)
+
+
+class CollectionSchema(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    purpose = fields.String(required=True)
+    meeting_date = fields.Date(allow_none=True, required=True)
+    visibility = fields.String(required=True)
+    curator = fields.Nested(RefSchema, required=True)
+    can_edit = fields.Boolean(required=True)
+    version = fields.Integer(required=True)
+    items = fields.List(fields.Nested(ItemSchema), required=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)

@@ -1,0 +1,195 @@
+"""Pages: my collections, create and edit one, the collection page, saving, PLC mode and
+the printable agenda. Item pages (add, edit, move, remove, reorder) are in item_views.py."""
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from ..errors import DomainError
+from ..forms_support import show_error_on_form
+from ..videos.services import VideoFilters, list_videos
+from .curation import create_collection, delete_collection, update_collection
+from .forms import ActionForm, AddItemForm, CollectionForm
+from .permissions import can_curate, can_edit_collection
+from .presentation import clock, item_views, total_clip_seconds
+from .sharing import (
+    get_collection,
+    get_editable_collection,
+    is_saved,
+    my_collections,
+    save_collection,
+    saved_collections,
+    shared_with_me,
+    unsave_collection,
+)
+
+bp = Blueprint("collections", __name__)
+
+HOME_LIMIT = 6
+CHOOSABLE_VIDEOS = 100
+
+
+@bp.app_template_filter("clip_clock")
+def clip_clock(seconds) -> str:
+    return clock(seconds)
+
+
+@bp.app_context_processor
+def collection_helpers():
+    def collections_for_adding():
+        """The signed-in member's collections for "Add to collection" controls, once per
+        request; None when they do not curate."""
+        if not can_curate(current_user):
+            return None
+        if "collections_for_adding" not in g:
+            g.collections_for_adding = my_collections(current_user)
+        return g.collections_for_adding
+
+    def collections_shared_with_you():
+        return shared_with_me(current_user, limit=HOME_LIMIT) if current_user.is_authenticated else []
+
+    return {"collections_for_adding": collections_for_adding,
+            "collections_shared_with_you": collections_shared_with_you}
+
+
+def add_item_form() -> AddItemForm:
+    """The add form with the curator's most recent watchable videos to choose from."""
+    form = AddItemForm()
+    videos = list_videos(current_user, VideoFilters(), per_page=CHOOSABLE_VIDEOS).items
+    form.video_id.choices = [SelectChoice(video.id, f"{video.title} — {video.owner.name}")
+                             for video in videos]
+    return form
+
+
+def _details_from(form: CollectionForm) -> dict:
+    return {"title": form.title.data, "purpose": form.purpose.data,
+            "meeting_date": form.meeting_date.data, "visibility": form.visibility.data}
+
+
+@bp.route("/collections")
+@login_required
+def index():
+    return render_template("collections/index.html", can_curate=can_curate(current_user),
+                           mine=my_collections(current_user) if can_curate(current_user) else [],
+                           shared=shared_with_me(current_user),
+                           saved=saved_collections(current_user))
+
+
+@bp.route("/collections/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not can_curate(current_user):
+        abort(403, description="Only coaches, principals and admins create collections.")
+    form = CollectionForm()
+    if form.validate_on_submit():
+        try:
+            collection = create_collection(current_user, _details_from(form))
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            flash("Your collection is ready. Add videos from search, a video's page or here.",
+                  "success")
+            return redirect(url_for("collections.show", collection_id=collection.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("collections/form.html", form=form, collection=None), status
+
+
+@bp.route("/collections/<id:collection_id>")
+@login_required
+def show(collection_id: int):
+    collection = get_collection(current_user, collection_id)
+    can_edit = can_edit_collection(current_user, collection)
+    add_form = add_item_form() if can_edit else None
+    return render_template("collections/show.html", collection=collection, can_edit=can_edit,
+                           items=item_views(current_user, collection), add_form=add_form,
+                           action_form=ActionForm(),
+                           saved=is_saved(current_user, collection.id))
+
+
+@bp.route("/collections/<id:collection_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(collection_id: int):
+    collection = get_editable_collection(current_user, collection_id)
+    form = CollectionForm(obj=collection)
+    if form.validate_on_submit():
+        try:
+            update_collection(current_user, collection.id, _details_from(form))
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            flash("The collection's details are saved.", "success")
+            return redirect(url_for("collections.show", collection_id=collection.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("collections/form.html", form=form, collection=collection,
+                           action_form=ActionForm()), status
+
+
+def _checked_action() -> None:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+@bp.route("/collections/<id:collection_id>/delete", methods=["POST"])
+@login_required
+def delete(collection_id: int):
+    _checked_action()
+    delete_collection(current_user, collection_id)
+    flash("The collection is deleted. The videos in it are not affected.", "success")
+    return redirect(url_for("collections.index"))
+
+
+@bp.route("/collections/<id:collection_id>/save", methods=["POST"])
+@login_required
+def save(collection_id: int):
+    _checked_action()
+    save_collection(current_user, collection_id)
+    flash("Saved: you will find it under Collections.", "success")
+    return redirect(url_for("collections.show", collection_id=collection_id))
+
+
+@bp.route("/collections/<id:collection_id>/unsave", methods=["POST"])
+@login_required
+def unsave(collection_id: int):
+    _checked_action()
+    unsave_collection(current_user, collection_id)
+    flash("Removed from your saved collections.", "info")
+    return redirect(url_for("collections.show", collection_id=collection_id))
+
+
+def _current_index(count: int) -> int:
+    number = request.args.get("item", "1")
+    number = int(number) if number.isascii() and number.isdigit() else 1
+    return min(max(1, number), max(1, count)) - 1
+
+
+@bp.route("/collections/<id:collection_id>/present")
+@login_required
+def present(collection_id: int):
+    """PLC mode: one item at a time, each video limited to its clip."""
+    collection = get_collection(current_user, collection_id)
+    items = item_views(current_user, collection, with_player=True)
+    return render_template("collections/present.html", collection=collection, items=items,
+                           current=_current_index(len(items)))
+
+
+@bp.route("/collections/<id:collection_id>/agenda")
+@login_required
+def agenda(collection_id: int):
+    """The printable agenda: items, clip times and prompts."""
+    collection = get_collection(current_user, collection_id)
+    items = item_views(current_user, collection)
+    return render_template("collections/agenda.html", collection=collection, items=items,
+                           watching_s=total_clip_seconds(items))
+
+
+from . import item_views as _item_routes  # noqa: F401  (adds the item routes to bp)

@@ -1,0 +1,80 @@
+"""In a browser: a teacher watches a colleague's video, asks a question at 0:04, sees the
+marker appear on the timeline, and a click on the marker seeks the player back to 4 s."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
+from tests.videos.conftest import make_clip, share  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.browser
+
+CURRENT_TIME = "document.getElementById('player').currentTime"
+
+
+@pytest.fixture
+def colleagues_video(make_user, share, tmp_path):  # noqa: F811
+    owner = make_user("teacher", name="Maria Lopez")
+    clip = make_clip(tmp_path / "rotation.mp4", size="640x360", seconds=10)
+    video = share(owner, clip, visibility="district", title="Station rotation")
+    assert video.status == "ready", video.error
+    return video
+
+
+def _sign_in(page, user):
+    page.goto("/sign-in")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("status")).to_contain_text("Welcome back")
+
+
+def _load_whole_video(page) -> None:
+    """Play the small clip through quickly, so it is buffered and its duration known (the
+    markers are placed by at_s / duration), with few range requests left to abort."""
+    page.evaluate("() => { const v = document.getElementById('player'); v.muted = true; "
+                  "v.playbackRate = 16; return v.play(); }")
+    page.wait_for_function("() => document.getElementById('player').ended", timeout=20_000)
+    page.evaluate("() => { document.getElementById('player').playbackRate = 1; }")
+
+
+def _seek(page, seconds: float) -> None:
+    page.evaluate("at => { const v = document.getElementById('player'); v.muted = true; "
+                  "v.pause(); v.currentTime = at; }", seconds)
+
+
+def test_a_question_at_four_seconds_becomes_a_marker_that_seeks_there(
+        page, make_user, other_school, colleagues_video, assert_accessible):
+    _sign_in(page, make_user("teacher", school_=other_school, name="Ken Ito"))
+    page.goto(f"/videos/{colleagues_video.id}")
+    _load_whole_video(page)
+    expect(page.get_by_text("No comments yet")).to_be_visible()
+    # With the script the moment follows the player; the typed m:ss field is hidden.
+    expect(page.get_by_label("Moment (m:ss)")).to_be_hidden()
+
+    _seek(page, 4)
+    expect(page.locator("#comment-moment-clock")).to_have_text("0:04")
+    page.get_by_label("Kind").select_option("question")
+    page.get_by_label("Your comment").fill("How do you keep the <b>groups</b> on task?")
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.get_by_role("status")).to_contain_text("Your comment is posted")
+
+    marker = page.get_by_role("button", name="Question at 0:04 by Ken Ito")
+    expect(marker).to_be_visible()
+    _load_whole_video(page)
+    expect(page.locator(".comment-body")).to_have_text("How do you keep the <b>groups</b> on task?")
+    assert_accessible(page)
+
+    _seek(page, 0)
+    page.wait_for_function(f"() => {CURRENT_TIME} < 0.5")
+    marker.click()
+    page.wait_for_function(f"() => {CURRENT_TIME} > 3.9")
+    assert 3.9 <= page.evaluate(CURRENT_TIME) <= 4.3
+    expect(page.locator(".comment.is-current")).to_contain_text("How do you keep")
+
+    # The comment's own time seeks too, and without script it is a ?t= link.
+    _seek(page, 0)
+    page.locator(".comment-time").click()
+    page.wait_for_function(f"() => {CURRENT_TIME} > 3.9")
+    assert 3.9 <= page.evaluate(CURRENT_TIME) <= 4.3
