@@ -6,7 +6,10 @@ sent for work that was rolled back.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+
+from sqlalchemy import update
 
 from .extensions import db
 
@@ -37,3 +40,32 @@ def rollback() -> None:
 
 def discard_pending() -> None:
     db.session.info.pop(_PENDING, None)
+
+
+def atomic(service):
+    """Roll back (releasing any row lock taken) when the decorated service raises."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except Exception:
+            rollback()
+            raise
+
+    return wrapper
+
+
+def lock_row_by_increment(model, row_id: int, counter) -> int | None:
+    """Increment `counter` on one row and return its new value, or None if there is no row.
+
+    The UPDATE is the lock: PostgreSQL holds the row lock and SQLite the database write lock
+    until the transaction ends, so concurrent changes to the same row take turns, and the
+    counter numbers them in arrival order.
+    """
+    return db.session.execute(
+        update(model).where(model.id == row_id)
+        .values({counter.key: counter + 1})
+        .returning(counter)
+        .execution_options(synchronize_session=False)
+    ).scalar()

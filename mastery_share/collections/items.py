@@ -8,11 +8,11 @@ import math
 from ..accounts.models import User
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
-from ..transaction import commit
+from ..transaction import atomic, commit
 from ..videos.models import Video
 from ..videos.visibility import can_view
 from .models import Collection, CollectionItem
-from .ordering import atomic, clamp_position, lock_collection, locked_items, renumber
+from .ordering import clamp_position, lock_collection, locked_items, renumber
 from .sharing import get_editable_collection
 
 NOTE_MAX = 2000

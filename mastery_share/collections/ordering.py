@@ -14,38 +14,17 @@ so UNIQUE(collection_id, position) (checked row by row) never sees two items on 
 """
 from __future__ import annotations
 
-import functools
-
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from ..errors import NotFound
 from ..extensions import db
-from ..transaction import rollback
+from ..transaction import lock_row_by_increment
 from .models import Collection, CollectionItem
-
-
-def atomic(service):
-    """Roll back (and release the collection lock) when the service raises."""
-
-    @functools.wraps(service)
-    def wrapper(*args, **kwargs):
-        try:
-            return service(*args, **kwargs)
-        except Exception:
-            rollback()
-            raise
-
-    return wrapper
 
 
 def lock_collection(collection_id: int) -> None:
     """Lock the collection row for the rest of the transaction (bumping its version)."""
-    version = db.session.execute(
-        update(Collection).where(Collection.id == collection_id)
-        .values(version=Collection.version + 1)
-        .returning(Collection.version)
-        .execution_options(synchronize_session=False)
-    ).scalar()
+    version = lock_row_by_increment(Collection, collection_id, Collection.version)
     if version is None:
         raise NotFound("No such collection, or it is not shared with you.")
     # Whatever the session read before the lock may be stale.

@@ -8,11 +8,11 @@ from ..accounts.models import Role, School, User
 from ..db_types import utcnow
 from ..errors import Forbidden, Invalid, NotFound
 from ..extensions import db
-from ..transaction import commit
+from ..transaction import atomic, commit
 from . import notifications
 from .models import Booking, BookingStatus, SlotStatus, VisitSlot
 from .permissions import can_decide_approval
-from .seats import atomic, confirmed_count, lock_slot
+from .seats import confirmed_count, lock_slot
 
 
 def _require_principal(actor: User) -> None:

@@ -13,12 +13,12 @@ from ..accounts.models import Role, User
 from ..db_types import utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
-from ..transaction import commit
+from ..transaction import atomic, commit
 from . import notifications
 from .local_time import format_day, format_time_range, month_bounds, to_local
 from .models import ACTIVE_STATUSES, Booking, BookingStatus, SlotStatus, VisitSlot
 from .permissions import can_manage_slot, can_see_slot
-from .seats import atomic, confirmed_count, lock_member, lock_slot, promote_waitlist
+from .seats import confirmed_count, lock_member, lock_slot, promote_waitlist
 
 
 def describe_visit(slot: VisitSlot) -> str:

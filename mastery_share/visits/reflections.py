@@ -8,7 +8,7 @@ from ..accounts.models import Practice, User
 from ..db_types import utcnow
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from ..transaction import commit
+from ..transaction import atomic, commit
 from .models import (
     Booking,
     BookingStatus,
@@ -19,7 +19,6 @@ from .models import (
     visit_slot_practices,
 )
 from .permissions import can_manage_slot
-from .seats import atomic
 from .slots import get_slot, practices_from_slugs
 
 MAX_TEXT = 2000

@@ -15,40 +15,20 @@ The returned number is the booking's arrival order: the waitlist is served by it
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from ..accounts.models import User
 from ..errors import NotFound
 from ..extensions import db
-from ..transaction import rollback
+from ..transaction import lock_row_by_increment
 from .models import Booking, BookingStatus, VisitSlot
-
-
-def atomic(service):
-    """Roll back (and release the slot lock) when the service raises."""
-
-    @functools.wraps(service)
-    def wrapper(*args, **kwargs):
-        try:
-            return service(*args, **kwargs)
-        except Exception:
-            rollback()
-            raise
-
-    return wrapper
 
 
 def lock_slot(slot_id: int) -> int:
     """Lock the slot row for the rest of the transaction; returns the next arrival number."""
-    seq = db.session.execute(
-        update(VisitSlot).where(VisitSlot.id == slot_id)
-        .values(booking_seq=VisitSlot.booking_seq + 1)
-        .returning(VisitSlot.booking_seq)
-        .execution_options(synchronize_session=False)
-    ).scalar()
+    seq = lock_row_by_increment(VisitSlot, slot_id, VisitSlot.booking_seq)
     if seq is None:
         raise NotFound("No such open classroom.")
     slot = db.session.get(VisitSlot, slot_id)

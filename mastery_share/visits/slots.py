@@ -10,13 +10,13 @@ from ..accounts.models import GRADE_BANDS, SUBJECTS, Practice, User
 from ..db_types import utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
-from ..transaction import commit
+from ..transaction import atomic, commit
 from ..videos.models import Video
 from . import notifications
 from .local_time import format_when, local_to_utc, to_local, weekly_occurrences
 from .models import ACTIVE_STATUSES, Booking, BookingStatus, SlotStatus, VisitSlot
 from .permissions import can_host, can_manage_slot, can_see_slot
-from .seats import atomic, confirmed_count, lock_slot, promote_waitlist
+from .seats import confirmed_count, lock_slot, promote_waitlist
 
 MAX_REPEAT_WEEKS = 12
 MAX_CAPACITY = 200
