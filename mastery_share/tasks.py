@@ -105,11 +105,14 @@ def requeue_stalled_videos() -> int:
 
     from .videos.processing import release_stalled, stalled_videos
 
+    from .transcripts.jobs import requeue_stalled_transcripts
+
     stale_after = timedelta(seconds=current_app.config["PROCESSING_STALE_AFTER_S"])
     videos = stalled_videos(stale_after)
     for video in videos:
         release_stalled(video)
         process_video_task(video.id)
+    requeue_stalled_transcripts(stale_after)
     return len(videos)
 
 

@@ -12,12 +12,14 @@ import logging
 import shutil
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import ffmpeg
 from flask import current_app
-from sqlalchemy import or_, update
+from sqlalchemy import or_, select, update
 
+from ..db_types import utcnow
 from ..extensions import db
 from ..media.errors import MediaError
 from ..media.formats import file_url, input_options
@@ -87,6 +89,28 @@ def _enqueue(video_id: int) -> None:
     from ..tasks import transcribe_video_task
 
     transcribe_video_task(video_id)
+
+
+def requeue_stalled_transcripts(stale_after: timedelta) -> int:
+    """Give back to the queue the transcripts a dead worker left `processing`: a live job
+    touches the video (progress) far more often than `stale_after`."""
+    cutoff = utcnow() - stale_after
+    stalled = db.session.scalars(select(Video.id).where(
+        Video.transcript_status == TranscriptStatus.PROCESSING, Video.updated_at < cutoff)).all()
+    requeued = []
+    for video_id in stalled:
+        released = db.session.execute(
+            update(Video)
+            .where(Video.id == video_id, Video.transcript_status == TranscriptStatus.PROCESSING,
+                   Video.updated_at < cutoff)
+            .values(transcript_status=TranscriptStatus.QUEUED, transcript_progress=0)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if released:
+            requeued.append(video_id)
+            after_commit(_enqueue, video_id)
+    commit()
+    return len(requeued)
 
 
 def _claim(video_id: int) -> bool:

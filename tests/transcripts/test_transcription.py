@@ -217,3 +217,34 @@ def test_reprocessing_keeps_a_corrected_transcript(
     video = _fresh(video)
     assert video.status == "ready"
     assert [cue["text"] for cue in read_cues(teacher, video.id)] == ["Students work."]
+
+
+def test_a_transcript_left_processing_by_a_dead_worker_is_queued_again(app, teacher, share,
+                                                                      speech_clips):
+    from datetime import timedelta
+
+    from sqlalchemy import update as sql_update
+
+    from mastery_share.db_types import utcnow
+    from mastery_share.tasks import huey
+    from mastery_share.transcripts.jobs import requeue_stalled_transcripts
+
+    video = share(teacher, speech_clips.quiet)
+    huey.immediate = False
+    try:
+        huey.flush()
+        db.session.execute(sql_update(Video).where(Video.id == video.id).values(
+            transcript_status="processing", updated_at=utcnow() - timedelta(minutes=10)))
+        db.session.commit()
+        assert requeue_stalled_transcripts(timedelta(minutes=5)) == 1
+        assert huey.pending_count() == 1
+        db.session.expire_all()
+        assert db.session.get(Video, video.id).transcript_status == "queued"
+        # A job that is still making progress is left alone.
+        db.session.execute(sql_update(Video).where(Video.id == video.id).values(
+            transcript_status="processing", updated_at=utcnow()))
+        db.session.commit()
+        assert requeue_stalled_transcripts(timedelta(minutes=5)) == 0
+    finally:
+        huey.flush()
+        huey.immediate = True
