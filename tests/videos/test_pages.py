@@ -59,6 +59,7 @@ def test_browse_page_filters_by_practice(app, client, teacher, share, clips):
     page = client.get("/videos?practice=goal-setting").get_data(as_text=True)
     assert "Goal setting in grade 4" in page and "Centers rotation" not in page
     assert "1 video" in page
+    assert 'value="goal-setting" selected' in page  # the filter shows what is applied
     empty = client.get("/videos?practice=behavior-supports").get_data(as_text=True)
     assert "No videos match these filters" in empty
 
