@@ -57,6 +57,8 @@ class Config:
         self.SMTP_URL = _env("MASTERY_SMTP_URL")
         self.MAIL_FROM = _env("MASTERY_MAIL_FROM", "Mastery Share <no-reply@mastery-share.local>")
         self.MAX_UPLOAD_MB = int(_env("MASTERY_MAX_UPLOAD_MB", "2048"))
+        # A tus chunk whose client sends nothing for this long ends; what arrived is kept.
+        self.UPLOAD_IDLE_TIMEOUT_S = float(_env("MASTERY_UPLOAD_IDLE_TIMEOUT_S", "60"))
         self.SEARCH = _env("MASTERY_SEARCH", "whoosh")
         self.WHISPER_MODEL = _env("MASTERY_WHISPER_MODEL")
         self.RATELIMIT_STORAGE_URI = _env("MASTERY_RATELIMIT_STORAGE_URL", "memory://")

@@ -55,6 +55,11 @@ class UnsupportedMediaType(DomainError):
     code = "unsupported_media_type"
 
 
+class InsufficientStorage(DomainError):
+    status = 507
+    code = "insufficient_storage"
+
+
 _HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -66,6 +71,7 @@ _HTTP_CODES = {
     415: "unsupported_media_type",
     422: "invalid",
     429: "too_many_requests",
+    507: "insufficient_storage",
 }
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 import base64
 import binascii
 
-from flask import Blueprint, Response, g, request, url_for
+from flask import Blueprint, Response, current_app, g, request, url_for
 
 from ..api.auth import member_required
 from ..errors import DomainError, Invalid, UnsupportedMediaType, json_error
+from .request_body import request_body
 from .uploads import (
     append_chunk,
     create_upload,
@@ -119,8 +120,9 @@ def patch(upload_id: str):
     offset = _int_header("Upload-Offset")
     if offset is None:
         raise Invalid("Send Upload-Offset.")
-    new_offset = append_chunk(g.api_user, upload_id, offset, request.stream,
-                              request.content_length)
+    body = request_body(request.environ, request.stream,
+                        current_app.config["UPLOAD_IDLE_TIMEOUT_S"])
+    new_offset = append_chunk(g.api_user, upload_id, offset, body, request.content_length)
     response = Response(status=204)
     response.headers["Upload-Offset"] = str(new_offset)
     return response

@@ -5,6 +5,7 @@ connection counts, so a client that asks with HEAD resumes exactly there.
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import uuid
@@ -16,14 +17,14 @@ from typing import BinaryIO
 
 from flask import current_app
 from sqlalchemy import select
-from werkzeug.exceptions import ClientDisconnected
 
 from ..accounts.models import User
 from ..db_types import utcnow
-from ..errors import Conflict, Invalid, NotFound, TooLarge
+from ..errors import Conflict, InsufficientStorage, Invalid, NotFound, TooLarge
 from ..extensions import db
 from ..transaction import commit
 from .models import Upload
+from .request_body import RequestBody
 
 CHUNK_BYTES = 1024 * 1024
 UPLOAD_TTL = timedelta(days=2)
@@ -79,50 +80,43 @@ def upload_offset(upload: Upload) -> int:
 
 
 @contextmanager
-def _exclusive(path: Path) -> Iterator[BinaryIO]:
-    with open(path, "r+b") as handle:
+def _exclusive(path: Path) -> Iterator[int]:
+    fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+    try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as error:
             raise Conflict("Another request is still sending this upload.") from error
-        try:
-            yield handle
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        yield fd
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
-def append_chunk(owner: User, upload_id: str, offset: int, stream: BinaryIO,
+def append_chunk(owner: User, upload_id: str, offset: int, body: RequestBody,
                  declared_length: int | None) -> int:
-    """Append the body at `offset`; return the new offset, which survives a dropped connection."""
+    """Append the body at `offset`; return the new offset, which survives a dropped connection.
+
+    Chunks are not fsynced one by one: the offset is the file's size, so after a crash the
+    client resumes from what the disk holds, and the original is made durable when it is
+    stored for processing.
+    """
     upload = get_upload(owner, upload_id)
-    path = upload_path(upload)
-    with _exclusive(path) as handle:
-        current = os.fstat(handle.fileno()).st_size
+    with _exclusive(upload_path(upload)) as fd:
+        current = os.fstat(fd).st_size
         if offset != current:
             raise Conflict(f"Upload-Offset {offset} does not match the {current} bytes received.")
         remaining = upload.length - current
         if declared_length is not None and declared_length > remaining:
             raise TooLarge("This chunk goes past the declared Upload-Length.")
-        handle.seek(current)
+        os.lseek(fd, current, os.SEEK_SET)
         try:
-            _copy(stream, handle, remaining)
-        finally:
-            handle.flush()
-            os.fsync(handle.fileno())
-        return handle.tell()
-
-
-def _copy(stream: BinaryIO, handle: BinaryIO, remaining: int) -> None:
-    # Fixed-size reads keep memory flat whatever the file size.
-    while remaining > 0:
-        try:
-            chunk = stream.read(min(CHUNK_BYTES, remaining))
-        except (OSError, ValueError, ClientDisconnected):
-            return  # the client went away; what arrived is kept
-        if not chunk:
-            return
-        handle.write(chunk)
-        remaining -= len(chunk)
+            body.copy_to(fd, remaining)
+        except OSError as error:
+            if error.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise InsufficientStorage("The server has no room for this upload right now; "
+                                          "it resumes where it stopped once there is.") from error
+            raise
+        return os.fstat(fd).st_size
 
 
 def terminate_upload(owner: User, upload_id: str) -> None:
