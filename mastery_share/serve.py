@@ -43,6 +43,8 @@ def serve_command(host: str, port: int):
         env=os.environ.copy(),
     )
     click.echo(f"Mastery Share on http://{host}:{port}  (worker pid {worker.pid}; Ctrl-C stops both)")
+    # `kill PID` (a service manager's stop) must stop the worker too, as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         run_simple(host, port, current_app._get_current_object(), threaded=True,
                    use_reloader=False, use_debugger=False)

@@ -71,3 +71,26 @@ def test_serve_runs_web_and_worker_and_ctrl_c_stops_both(tmp_path):
     leftovers = subprocess.run(["pgrep", "-g", str(server.pid)], capture_output=True, text=True)
     assert leftovers.stdout.strip() == "", f"processes left running: {leftovers.stdout}"
     assert "Worker:" in output
+
+
+def test_sigterm_to_serve_alone_stops_the_worker_too(tmp_path):
+    """A service manager stops `flask serve` with SIGTERM to its own pid: no orphan worker."""
+    env = {**os.environ, "MASTERY_DATA_DIR": str(tmp_path), "MASTERY_QUEUE_URL": ""}
+    env.pop("MASTERY_DATABASE_URL", None)
+    _flask(env, "db", "upgrade")
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "serve", "--port", str(port)],
+        cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True)
+    try:
+        assert _wait_for(lambda: _healthy(f"http://127.0.0.1:{port}")), "the app did not come up"
+        assert _wait_for(lambda: subprocess.run(["pgrep", "-g", str(server.pid), "-f", "worker"],
+                                                capture_output=True).returncode == 0)
+        server.send_signal(signal.SIGTERM)
+        server.communicate(timeout=30)
+        assert _wait_for(lambda: subprocess.run(["pgrep", "-g", str(server.pid)],
+                                                capture_output=True).stdout.strip() == b""), \
+            "the worker outlived the web process"
+    finally:
+        os.killpg(server.pid, signal.SIGKILL) if server.poll() is None else None
