@@ -56,6 +56,19 @@ def atomic(service):
     return wrapper
 
 
+def lock_row(model, row_id: int) -> bool:
+    """Hold one row's write lock until the transaction ends; False if there is no such row.
+
+    A no-op UPDATE is the lock (PostgreSQL locks the row, SQLite the database), so a
+    check-then-insert guarded by the same row runs one at a time and each sees the last
+    one's commit.
+    """
+    return db.session.execute(
+        update(model).where(model.id == row_id).values({model.id.key: model.id})
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+
+
 def lock_row_by_increment(model, row_id: int, counter) -> int | None:
     """Increment `counter` on one row and return its new value, or None if there is no row.
 

@@ -14,8 +14,8 @@ from ..errors import Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..links import external_url
 from ..mail import Mail, queue_mail
-from ..transaction import commit, rollback
-from .models import GRADE_BANDS, Role, School, User
+from ..transaction import commit, lock_row, rollback
+from .models import GRADE_BANDS, District, Role, School, User
 from .services import (
     clean_grade_bands,
     clean_role,
@@ -62,6 +62,15 @@ def _authorize_invite(actor: User, school_id: int, role: str) -> School:
     return school
 
 
+def _one_inviter_at_a_time(school_id: int) -> None:
+    """Serialise invitations per district, so two senders of the same list (or the same
+    person) at the same instant cannot both invite someone: "already invited" depends on
+    expiry times, so it cannot be a unique constraint."""
+    school = db.session.get(School, school_id)
+    if school is not None:
+        lock_row(District, school.district_id)
+
+
 def pending_invitation(email: str) -> Invitation | None:
     return db.session.scalar(
         select(Invitation)
@@ -103,6 +112,7 @@ def invite_staff(actor: User, *, email, name, role, school_id, grade_bands=(), s
     """Email a single-use, expiring invitation; re-inviting replaces the earlier link."""
     role = clean_role(role)
     school = _authorize_invite(actor, school_id, role)
+    _one_inviter_at_a_time(school.id)
     email = normalize_email(email)
     name = (name or "").strip()
     if not name:
@@ -260,6 +270,7 @@ def _first_problem(error: Invalid | Forbidden) -> str:
 
 def invite_staff_csv(actor: User, school_id: int, text: str) -> list[CsvRow]:
     """Invite every new row of the file; rows already invited or members are never re-sent."""
+    _one_inviter_at_a_time(school_id)
     rows = preview_staff_csv(actor, school_id, text)
     school = db.session.get(School, school_id)
     for row in rows:
