@@ -2,9 +2,16 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from enum import Enum
 
-from sqlalchemy import DateTime
+from sqlalchemy import CheckConstraint, DateTime
 from sqlalchemy.types import TypeDecorator
+
+
+def one_of(column: str, enum_class: type[Enum], name: str) -> CheckConstraint:
+    """CHECK that `column` holds one of the enum's values, as the migrations also declare."""
+    values = ", ".join(f"'{member.value}'" for member in enum_class)
+    return CheckConstraint(f"{column} IN ({values})", name=name)
 
 
 def utcnow() -> datetime:

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db_types import UTCDateTime, utcnow
+from ..db_types import UTCDateTime, one_of, utcnow
 from ..extensions import db
 
 
@@ -38,7 +38,6 @@ SUBJECTS = (
     "Technology",
     "Other",
 )
-_ROLE_VALUES = ", ".join(f"'{role.value}'" for role in Role)
 
 
 def new_session_nonce() -> str:
@@ -88,7 +87,7 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         # Emails are stored lower-cased so the unique constraint is case-insensitive.
         CheckConstraint("email = lower(email)", name="email_lowercase"),
-        CheckConstraint(f"role IN ({_ROLE_VALUES})", name="role_known"),
+        one_of("role", Role, "role_known"),
         CheckConstraint("role = 'admin' OR school_id IS NOT NULL", name="staff_have_school"),
     )
 

@@ -7,17 +7,15 @@ from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..db_types import UTCDateTime, utcnow
+from ..db_types import UTCDateTime, one_of, utcnow
 from ..extensions import db
 from ..videos.models import Video, Visibility
-
-_VISIBILITIES = ", ".join(f"'{v.value}'" for v in Visibility)
 
 
 class Collection(db.Model):
     __tablename__ = "collections"
     __table_args__ = (
-        CheckConstraint(f"visibility IN ({_VISIBILITIES})", name="visibility_known"),
+        one_of("visibility", Visibility, "visibility_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

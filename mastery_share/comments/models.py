@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..db_types import UTCDateTime, utcnow
+from ..db_types import UTCDateTime, one_of, utcnow
 from ..extensions import db
 
 
@@ -18,13 +18,12 @@ class CommentKind(str, enum.Enum):
     AFFIRMATION = "affirmation"  # a principal's or coach's recognition of the risk-taking
 
 
-_KINDS = ", ".join(f"'{kind.value}'" for kind in CommentKind)
 
 
 class Comment(db.Model):
     __tablename__ = "comments"
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_KINDS})", name="kind_known"),
+        one_of("kind", CommentKind, "kind_known"),
         CheckConstraint("at_s >= 0", name="at_not_negative"),
         Index("ix_comments_video_at", "video_id", "at_s"),
         Index("ix_comments_owner_notified", "owner_notified_at"),

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Practice, School, User
-from ..db_types import UTCDateTime, utcnow
+from ..db_types import UTCDateTime, one_of, utcnow
 from ..extensions import db
 
 
@@ -47,10 +47,6 @@ class VideoStatus(str, enum.Enum):
     FAILED = "failed"
 
 
-def _values(enum_class) -> str:
-    return ", ".join(f"'{member.value}'" for member in enum_class)
-
-
 video_practices = Table(
     "video_practices",
     db.metadata,
@@ -63,8 +59,8 @@ video_practices = Table(
 class Video(db.Model):
     __tablename__ = "videos"
     __table_args__ = (
-        CheckConstraint(f"visibility IN ({_values(Visibility)})", name="visibility_known"),
-        CheckConstraint(f"status IN ({_values(VideoStatus)})", name="status_known"),
+        one_of("visibility", Visibility, "visibility_known"),
+        one_of("status", VideoStatus, "status_known"),
         CheckConstraint("progress BETWEEN 0 AND 100", name="progress_percent"),
         CheckConstraint("media_release", name="media_release_attested"),
         Index("ix_videos_status_created", "status", "created_at"),
@@ -130,7 +126,7 @@ class Video(db.Model):
 class Rendition(db.Model):
     __tablename__ = "renditions"
     __table_args__ = (
-        CheckConstraint(f"status IN ({_values(VideoStatus)})", name="status_known"),
+        one_of("status", VideoStatus, "status_known"),
         db.UniqueConstraint("video_id", "label", name="uq_renditions_video_label"),
     )
 

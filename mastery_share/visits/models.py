@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Practice, School, User
-from ..db_types import UTCDateTime, utcnow
+from ..db_types import UTCDateTime, one_of, utcnow
 from ..extensions import db
 from ..videos.models import Video
 
@@ -42,10 +42,6 @@ class BookingStatus(str, enum.Enum):
 # A booking that still counts for the visitor: it can overlap another, and it fills a month.
 ACTIVE_STATUSES = (BookingStatus.CONFIRMED.value, BookingStatus.WAITLISTED.value,
                    BookingStatus.PENDING_APPROVAL.value)
-
-
-def _values(enum_class) -> str:
-    return ", ".join(f"'{member.value}'" for member in enum_class)
 
 
 visit_slot_practices = Table(
@@ -80,7 +76,7 @@ class VisitSlot(db.Model):
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity > 0", name="capacity_positive"),
-        CheckConstraint(f"status IN ({_values(SlotStatus)})", name="status_known"),
+        one_of("status", SlotStatus, "status_known"),
         # The calendar asks "what starts in this district between these times".
         Index("ix_visit_slots_district_starts", "district_id", "starts_at"),
         Index("ix_visit_slots_host_starts", "host_id", "starts_at"),
@@ -141,7 +137,7 @@ class Booking(db.Model):
     __tablename__ = "bookings"
     __table_args__ = (
         db.UniqueConstraint("slot_id", "visitor_id", name="uq_bookings_slot_visitor"),
-        CheckConstraint(f"status IN ({_values(BookingStatus)})", name="status_known"),
+        one_of("status", BookingStatus, "status_known"),
         Index("ix_bookings_slot_status_position", "slot_id", "status", "position"),
         Index("ix_bookings_visitor_status", "visitor_id", "status"),
     )
