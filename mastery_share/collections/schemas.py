@@ -6,6 +6,7 @@ from .curation import PURPOSE_MAX, TITLE_MAX, VISIBILITIES
 from .items import MAX_SECONDS, NOTE_MAX, PROMPT_MAX
 
 MAX_ID = 2**31 - 1
+SCOPES = ("mine", "shared", "saved")
 
 
 def _seconds(description: str):
@@ -19,6 +20,20 @@ class CollectionCreateSchema(Schema):
     meeting_date = fields.Date(allow_none=True, metadata={"description": "YYYY-MM-DD"})
     visibility = fields.String(load_default="school", validate=validate.OneOf(VISIBILITIES),
                                metadata={"description": "private, school, district or network"})
+
+
+class CollectionEditSchema(Schema):
+    title = fields.String(validate=validate.Length(min=1, max=TITLE_MAX))
+    purpose = fields.String(validate=validate.Length(max=PURPOSE_MAX))
+    meeting_date = fields.Date(allow_none=True, metadata={"description": "YYYY-MM-DD"})
+    visibility = fields.String(validate=validate.OneOf(VISIBILITIES),
+                               metadata={"description": "private, school, district or network"})
+
+
+class CollectionListArgsSchema(Schema):
+    scope = fields.String(load_default="mine", validate=validate.OneOf(SCOPES), metadata={
+        "description": "mine: those you curate; shared: others' collections shared with you; "
+                       "saved: those you saved"})
 
 
 class ItemEditSchema(Schema):
@@ -56,6 +71,21 @@ class ItemSchema(Schema):
     prompt = fields.String(required=True)
     start_s = fields.Float(allow_none=True, required=True)
     end_s = fields.Float(allow_none=True, required=True)
+
+
+class CollectionSummarySchema(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    purpose = fields.String(required=True)
+    meeting_date = fields.Date(allow_none=True, required=True)
+    visibility = fields.String(required=True)
+    curator = fields.Nested(RefSchema, required=True)
+    item_count = fields.Integer(required=True)
+    updated_at = fields.DateTime(required=True)
+
+
+class CollectionListSchema(Schema):
+    collections = fields.List(fields.Nested(CollectionSummarySchema), required=True)
 
 
 class CollectionSchema(Schema):

@@ -117,3 +117,40 @@ def test_invalid_collections_are_422(client, coach_api):
 
 def test_without_a_token_the_api_answers_401(client):
     _error(client.get("/api/v1/collections/1"), 401, "unauthorized")
+
+
+def test_list_edit_and_delete_whole_collections(client, coach, coach_api, make_user,
+                                                make_collection, make_video):
+    video = make_video(title="Exit tickets")
+    mine = client.post("/api/v1/collections", headers=coach_api, json={
+        "title": "PLC: exit tickets", "visibility": "school"}).json
+    client.post(f"/api/v1/collections/{mine['id']}/items", headers=coach_api,
+                json={"video_id": video.id})
+    other_coach = make_user("coach")
+    shared = make_collection(other_coach, title="Grouping ideas", visibility="school")
+    hidden = make_collection(other_coach, title="Draft", visibility="private")
+
+    listed = client.get("/api/v1/collections", headers=coach_api)
+    assert listed.status_code == 200
+    assert [(c["title"], c["item_count"]) for c in listed.json["collections"]] == [
+        ("PLC: exit tickets", 1)]
+    shared_titles = [c["title"] for c in client.get(
+        "/api/v1/collections?scope=shared", headers=coach_api).json["collections"]]
+    assert shared_titles == ["Grouping ideas"] and "Draft" not in shared_titles
+    _error(client.get("/api/v1/collections?scope=everything", headers=coach_api), 422)
+
+    edited = client.patch(f"/api/v1/collections/{mine['id']}", headers=coach_api,
+                          json={"title": "PLC: exit tickets, week 2", "meeting_date": "2026-12-10"})
+    assert edited.status_code == 200, edited.json
+    assert (edited.json["title"], edited.json["meeting_date"], edited.json["visibility"]) == (
+        "PLC: exit tickets, week 2", "2026-12-10", "school")
+    _error(client.patch(f"/api/v1/collections/{mine['id']}", headers=coach_api,
+                        json={"title": ""}), 422)
+    _error(client.patch(f"/api/v1/collections/{shared.id}", headers=coach_api,
+                        json={"title": "Mine now"}), 403, "forbidden")
+    _error(client.delete(f"/api/v1/collections/{hidden.id}", headers=coach_api), 404)
+
+    assert client.delete(f"/api/v1/collections/{mine['id']}", headers=coach_api).status_code == 204
+    _error(client.get(f"/api/v1/collections/{mine['id']}", headers=coach_api), 404)
+    assert client.get("/api/v1/collections", headers=coach_api).json["collections"] == []
+    assert client.get(f"/api/v1/videos/{video.id}", headers=coach_api).status_code == 200
