@@ -68,6 +68,26 @@ def format_when(starts_at: datetime, ends_at: datetime, zone_name: str) -> str:
     return f"{format_day(starts_at, zone_name)}, {format_time_range(starts_at, ends_at, zone_name)}"
 
 
+# North American zones by their standard-time abbreviation: every zone of the fifty states
+# (Indiana's and North Dakota's sub-zones included) is one of these, named as people say it.
+_AMERICAN_ZONE_NAMES = {
+    "AST": "Atlantic Time", "EST": "Eastern Time", "CST": "Central Time", "MST": "Mountain Time",
+    "PST": "Pacific Time", "AKST": "Alaska Time", "HST": "Hawaii Time",
+}
+
+
+def zone_label(zone_name: str) -> str:
+    """'Central Time' for America/Chicago; elsewhere the zone's city, 'Paris time'."""
+    if zone_name.startswith(("America/", "US/", "Pacific/Honolulu")):
+        # Mid-January is standard time in every North American zone.
+        winter = datetime(2026, 1, 15, 12, tzinfo=UTC).astimezone(zone(zone_name))
+        if (named := _AMERICAN_ZONE_NAMES.get(winter.tzname() or "")) is not None:
+            return named
+    if "/" not in zone_name:  # UTC, EST5EDT...
+        return zone_name
+    return f"{zone_name.rsplit('/', 1)[-1].replace('_', ' ')} time"
+
+
 def week_start(day: date) -> date:
     """The Monday of the week holding `day`."""
     return day - timedelta(days=day.weekday())

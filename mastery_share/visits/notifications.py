@@ -15,12 +15,13 @@ from ..extensions import db
 from ..links import external_url
 from ..mail import Attachment, Mail, queue_mail
 from .invites import booking_event, invitation, location, slot_event
-from .local_time import format_when
+from .local_time import format_when, zone_label
 from .models import Booking, BookingStatus, VisitSlot
 
 
 def when(slot: VisitSlot) -> str:
-    return f"{format_when(slot.starts_at, slot.ends_at, slot.school.time_zone)} ({slot.school.time_zone})"
+    zone_name = slot.school.time_zone
+    return f"{format_when(slot.starts_at, slot.ends_at, zone_name)} ({zone_label(zone_name)})"
 
 
 def _ics(content: bytes) -> tuple[Attachment, ...]:

@@ -48,7 +48,14 @@ from .calendar_feed import (
     reset_calendar_feed,
 )
 from .forms import ActionForm, EditSlotForm, ReflectionForm, SlotForm, VisitRulesForm
-from .local_time import format_day, format_time_range, format_when, to_local, week_start
+from .local_time import (
+    format_day,
+    format_time_range,
+    format_when,
+    to_local,
+    week_start,
+    zone_label,
+)
 from .models import Booking
 from .permissions import can_host, can_manage_slot
 from .reflections import (
@@ -85,6 +92,12 @@ def visit_time(slot) -> str:
 @bp.app_template_filter("visit_day")
 def visit_day(slot) -> str:
     return format_day(slot.starts_at, slot.school.time_zone)
+
+
+@bp.app_template_filter("zone_label")
+def visit_zone_label(zone_name: str) -> str:
+    """'Central Time' for America/Chicago: the IANA name means little to a reader."""
+    return zone_label(zone_name)
 
 
 @bp.app_context_processor

@@ -1,6 +1,6 @@
 // The conversation under the player: keep the comment form on the player's current moment,
-// draw each thread as a marker on a timeline bar, and seek the player from a marker or a
-// comment's time. Bodies are only ever set as text, never as HTML.
+// draw the threads as markers on a timeline bar (one per second, with a count), and seek the
+// player from a marker or a comment's time. Bodies are only ever set as text, never as HTML.
 
 const player = document.getElementById("player");
 const panel = document.getElementById("comments");
@@ -13,11 +13,13 @@ function clock(seconds) {
   return hours ? `${hours}:${String(minutes).padStart(2, "0")}:${secs}` : `${minutes}:${secs}`;
 }
 
-function seek(at, commentId) {
+function seek(at, commentIds = []) {
   player.currentTime = at;
   for (const current of panel.querySelectorAll(".comment.is-current")) current.classList.remove("is-current");
-  const comment = commentId && document.getElementById(`comment-${commentId}`);
-  if (comment) comment.classList.add("is-current");
+  for (const id of commentIds) {
+    const comment = id && document.getElementById(`comment-${id}`);
+    if (comment) comment.classList.add("is-current");
+  }
 }
 
 function followTheMoment() {
@@ -38,24 +40,48 @@ function followTheMoment() {
   sync();
 }
 
+// Threads at the same second share one marker showing how many there are: two markers on
+// the same spot would hide each other and read as one.
+function groupBySecond(comments) {
+  const groups = new Map();
+  for (const comment of comments) {
+    const second = Math.floor(comment.at_s);
+    if (!groups.has(second)) groups.set(second, []);
+    groups.get(second).push(comment);
+  }
+  return [...groups.entries()].sort(([a], [b]) => a - b);
+}
+
+function markerFor(second, group, duration) {
+  const button = document.createElement("button");
+  button.type = "button";
+  const kinds = new Set(group.map((comment) => comment.kind));
+  button.className = `comment-marker kind-${kinds.size === 1 ? group[0].kind : "mixed"}`;
+  button.dataset.at = String(second);
+  const at = Math.min(...group.map((comment) => comment.at_s), duration);
+  let label;
+  if (group.length === 1) {
+    label = `${group[0].label} at ${clock(at)} by ${group[0].author.name}`;
+  } else {
+    const who = group.map((comment) => `${comment.label} by ${comment.author.name}`).join(", ");
+    label = `${group.length} comments at ${clock(at)}: ${who}`;
+    button.textContent = String(group.length);
+  }
+  button.setAttribute("aria-label", label);
+  button.title = label;
+  // CSSOM, not a style attribute: allowed under the page's CSP (style-src 'self').
+  button.style.setProperty("--at", String(Math.min(100, (at / duration) * 100)));
+  button.addEventListener("click", () => seek(at, group.map((comment) => comment.id)));
+  return button;
+}
+
 function drawMarkers(bar, comments) {
   const duration = player.duration;
   if (!comments.length || !Number.isFinite(duration) || duration <= 0) return;
-  const markers = comments.map((comment) => {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = `comment-marker kind-${comment.kind}`;
-    button.dataset.at = String(comment.at_s);
-    const label = `${comment.label} at ${clock(comment.at_s)} by ${comment.author.name}`;
-    button.setAttribute("aria-label", label);
-    button.title = label;
-    // CSSOM, not a style attribute: allowed under the page's CSP (style-src 'self').
-    button.style.left = `${Math.min(100, (comment.at_s / duration) * 100)}%`;
-    button.addEventListener("click", () => seek(comment.at_s, comment.id));
-    return button;
-  });
+  const markers = groupBySecond(comments).map(([second, group]) => markerFor(second, group, duration));
   bar.replaceChildren(...markers);
-  bar.hidden = false;
+  const wrap = document.getElementById("comment-timeline-wrap");
+  if (wrap) wrap.hidden = false;
 }
 
 async function loadMarkers() {
@@ -82,7 +108,7 @@ function seekFromTimes() {
     if (!link) return;
     event.preventDefault();
     const comment = link.closest(".comment");
-    seek(Number(link.dataset.at), comment && comment.id.replace("comment-", ""));
+    seek(Number(link.dataset.at), comment ? [comment.id.replace("comment-", "")] : []);
   });
 }
 

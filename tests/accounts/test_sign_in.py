@@ -62,3 +62,19 @@ def test_session_cookie_is_http_only_and_same_site_lax(client, teacher):
     cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+def _main_nav(page: str) -> str:
+    return page.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_a_visitor_is_offered_only_sign_in_in_the_navigation(client, teacher):
+    visitor_nav = _main_nav(client.get("/").get_data(as_text=True))
+    assert 'href="/sign-in"' in visitor_nav
+    for members_only in ('href="/videos"', 'href="/search"', 'href="/visits"',
+                         'href="/collections"'):
+        assert members_only not in visitor_nav
+    sign_in(client, teacher)
+    member_nav = _main_nav(client.get("/").get_data(as_text=True))
+    assert 'href="/videos"' in member_nav and 'href="/collections"' in member_nav
+    assert 'href="/sign-in"' not in member_nav

@@ -78,3 +78,43 @@ def test_a_question_at_four_seconds_becomes_a_marker_that_seeks_there(
     page.locator(".comment-time").click()
     page.wait_for_function(f"() => {CURRENT_TIME} > 3.9")
     assert 3.9 <= page.evaluate(CURRENT_TIME) <= 4.3
+
+
+def test_comments_at_the_same_second_share_one_marker_and_the_controls_are_small_buttons(
+        page, make_user, other_school, colleagues_video, assert_accessible):
+    from mastery_share.comments.services import post_comment
+
+    ken = make_user("teacher", school_=other_school, name="Ken Ito")
+    ana = make_user("teacher", school_=other_school, name="Ana Ruiz")
+    first = post_comment(ken, colleagues_video.id, 0.0, "question", "What do you say first?")
+    post_comment(ken, colleagues_video.id, 4.2, "note", "The timer goes up.")
+    post_comment(ana, colleagues_video.id, 4.7, "question", "How long is each round?")
+    _sign_in(page, ken)
+    page.goto(f"/videos/{colleagues_video.id}")
+    _load_whole_video(page)
+
+    # The bar is labelled by its visible caption; the two threads at 0:04 are one marker.
+    timeline = page.get_by_role("group", name="Comments along the video")
+    expect(page.get_by_text("Comments along the video: choose a marker")).to_be_visible()
+    expect(timeline.get_by_role("button")).to_have_count(2)
+    grouped = timeline.get_by_role(
+        "button", name="2 comments at 0:04: Note by Ken Ito, Question by Ana Ruiz")
+    expect(grouped).to_have_text("2")
+    # A marker at 0:00 starts inside the bar, not past its left edge.
+    start = timeline.get_by_role("button", name="Question at 0:00 by Ken Ito")
+    bar, marker = timeline.bounding_box(), start.bounding_box()
+    assert marker["x"] >= bar["x"] - 0.5, (marker, bar)
+    grouped.click()
+    page.wait_for_function(f"() => {CURRENT_TIME} > 3.9")
+    expect(page.locator(".comment.is-current")).to_have_count(2)
+
+    # Reply, Edit and Delete are small text buttons without a disclosure triangle, and open
+    # from the keyboard.
+    thread = page.locator(f"#comment-{first.id}")
+    reply = thread.locator("summary", has_text="Reply")
+    expect(reply).to_have_css("list-style-type", "none")
+    expect(reply).to_have_css("display", "inline-block")
+    reply.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#reply-body-{first.id}")).to_be_visible()
+    assert_accessible(page)

@@ -149,7 +149,7 @@ def test_plc_mode_shows_one_item_at_a_time_with_its_clip_and_prompt(client, teac
     assert 'data-start="1.0"' in first and 'data-end="2.5"' in first
     assert "#t=1.0,2.5" in first
     assert "What do learners do next?" in first
-    assert "clip 0:01–0:02" in first
+    assert "Clip 0:01–0:02" in first
     assert "How do goals change groups?" in second and " hidden" in second.split(">")[0]
     assert 'role="timer"' in page and "Next" in page and "Previous" in page
     assert "/media/" in first  # signed media URLs for this viewer
@@ -157,6 +157,22 @@ def test_plc_mode_shows_one_item_at_a_time_with_its_clip_and_prompt(client, teac
     page2 = client.get(f"/collections/{real_collection.id}/present?item=2").get_data(as_text=True)
     assert 'id="plc-item-1" data-index="0"\n             aria-labelledby="plc-item-1-heading" hidden' in page2 \
         or re.search(r'id="plc-item-1"[^>]*hidden', page2)
+
+
+def test_plc_mode_names_the_position_once_and_gives_a_bare_item_the_width(
+        client, coach, make_video, make_collection):
+    from mastery_share.collections.items import update_item
+
+    collection = make_collection(coach, [make_video(title="Prompted"), make_video(title="Bare")])
+    prompted_id = positions(collection.id)[0][1]
+    update_item(coach, collection.id, prompted_id, {"prompt": "What would you try?"})
+    sign_in(client, coach)
+    page = client.get(f"/collections/{collection.id}/present").get_data(as_text=True)
+    assert page.count("Item 1 of 2") == 1  # in the navigation only
+    assert 'class="plc-item" id="plc-item-1"' in page
+    assert 'class="plc-item is-bare" id="plc-item-2"' in page
+    bare = page.split('id="plc-item-2"')[1]
+    assert 'class="plc-prompt"' not in bare and 'class="plc-note"' not in bare
 
 
 def test_the_agenda_lists_items_clip_times_and_prompts_for_print(client, teacher,

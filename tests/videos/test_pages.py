@@ -1,5 +1,6 @@
 """The share, watch, browse, my-videos and edit pages."""
 import io
+import re
 
 from mastery_share.extensions import db
 from mastery_share.videos.models import Upload, Video
@@ -119,3 +120,20 @@ def test_status_json_reports_progress_for_the_live_page(app, client, teacher, sh
     state = client.get(f"/videos/{video.id}/status.json").get_json()
     assert state["status"] == "ready" and state["progress"] == 100
     assert state["renditions"][0]["label"] == "360p"
+
+
+def test_the_share_form_marks_its_required_fields_and_states_the_limit_in_gb(app, client,
+                                                                             teacher):
+    sign_in(client, teacher)
+    page = client.get("/videos/new").get_data(as_text=True)
+    assert "up to 2 GB" in page and "2048 MB" not in page
+    assert "Fields marked" in page and "are required" in page
+    for field in ("file", "title", "grade_band", "subject", "visibility", "media_release"):
+        tag = re.search(rf'<(?:input|select)[^>]*\bid="{field}"[^>]*>', page)
+        assert tag and " required" in tag.group(0), field
+    for optional in ("description", "captions"):
+        tag = re.search(rf'<(?:input|textarea)[^>]*\bid="{optional}"[^>]*>', page)
+        assert tag and " required" not in tag.group(0), optional
+    assert 'Practices shown (at least one) <span class="required-mark" aria-hidden="true">*</span>' in page
+    app.config["MAX_UPLOAD_MB"] = 1500
+    assert "up to 1500 MB" in client.get("/videos/new").get_data(as_text=True)

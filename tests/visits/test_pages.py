@@ -31,6 +31,19 @@ def test_the_week_calendar_shows_slots_across_schools_with_seats_and_zone(client
     assert "Maria Lopez" not in filtered.get_data(as_text=True)
 
 
+def test_an_empty_week_shows_the_message_instead_of_seven_empty_days(client, host, visitor,
+                                                                      open_slot):
+    slot = open_slot(host)
+    sign_in(client, visitor)
+    busy = client.get(f"/visits?week={_week_of(slot)}").get_data(as_text=True)
+    assert busy.count('class="week-day') == 7 and "No open classrooms this week" not in busy
+    quiet_week = (slot.starts_at + timedelta(weeks=3)).astimezone(
+        ZoneInfo(slot.school.time_zone)).date().isoformat()
+    quiet = client.get(f"/visits?week={quiet_week}").get_data(as_text=True)
+    assert "No open classrooms this week" in quiet
+    assert 'class="week-grid' not in quiet and 'class="week-day' not in quiet
+
+
 def test_booking_in_one_click_from_the_calendar(client, host, visitor, open_slot):
     slot = open_slot(host)
     sign_in(client, visitor)
@@ -66,7 +79,7 @@ def test_opening_a_classroom_from_the_form_in_local_time(client, host):
     local = slots[0].starts_at.astimezone(ZoneInfo("America/Chicago"))
     assert (local.date(), local.hour, local.minute) == (day, 10, 30)
     detail = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "10:30–11:10 AM C" in detail and "(America/Chicago)" in detail
+    assert "10:30–11:10 AM C" in detail and "(Central Time)" in detail and "America/Chicago" not in detail
 
 
 def test_a_wrong_field_rerenders_the_form_with_the_message(client, host):

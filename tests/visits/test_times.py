@@ -8,7 +8,7 @@ import pytest
 
 from mastery_share.db_types import utcnow
 from mastery_share.errors import Invalid
-from mastery_share.visits.local_time import format_when, local_to_utc
+from mastery_share.visits.local_time import format_when, local_to_utc, zone_label
 from mastery_share.visits.slots import create_slots
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -64,6 +64,18 @@ def test_times_are_shown_with_the_zone_abbreviation():
     summer = datetime(2027, 6, 1, 14, 0, tzinfo=UTC)
     assert format_when(summer, summer + timedelta(hours=4), "America/Chicago") == \
         "Tue Jun 1, 9:00 AM–1:00 PM CDT"
+
+
+@pytest.mark.parametrize(("zone_name", "label"), [
+    ("America/Chicago", "Central Time"), ("America/New_York", "Eastern Time"),
+    ("America/Denver", "Mountain Time"), ("America/Phoenix", "Mountain Time"),
+    ("America/Los_Angeles", "Pacific Time"), ("America/Indiana/Knox", "Central Time"),
+    ("America/Anchorage", "Alaska Time"), ("Pacific/Honolulu", "Hawaii Time"),
+    ("Europe/Paris", "Paris time"), ("America/Argentina/Buenos_Aires", "Buenos Aires time"),
+    ("UTC", "UTC"),
+])
+def test_zones_are_named_as_people_say_them_not_by_their_iana_name(zone_name, label):
+    assert zone_label(zone_name) == label
 
 
 def test_the_form_takes_local_wall_clock_time_in_the_hosts_zone(host):
