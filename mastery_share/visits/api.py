@@ -21,6 +21,7 @@ from .schemas import (
     CalendarFeedSchema,
     ReflectionCreateSchema,
     ReflectionSchema,
+    VisitSlotCancelArgsSchema,
     VisitSlotCreatedSchema,
     VisitSlotCreateSchema,
     VisitSlotEditSchema,
@@ -28,7 +29,7 @@ from .schemas import (
     VisitSlotListSchema,
     VisitSlotSchema,
 )
-from .slots import cancel_slot, create_slots, get_slot, update_slot
+from .slots import cancel_series_from, cancel_slot, create_slots, get_slot, update_slot
 
 blp = Blueprint("visits_api", __name__, description="Open classrooms: visit slots, bookings, "
                 "reflections and the personal calendar feed")
@@ -141,12 +142,17 @@ def edit(data, slot_id: int):
 
 @blp.route("/visit-slots/<id:slot_id>", methods=["DELETE"])
 @blp.doc(security=BEARER)
+@blp.arguments(VisitSlotCancelArgsSchema, location="query")
 @blp.response(204)
 @error_responses(blp, 401, 403, 404, 422)
 @token_required
-def cancel(slot_id: int):
-    """Cancel one occurrence: every visitor is told, with a calendar cancellation."""
-    cancel_slot(g.api_user, slot_id)
+def cancel(args, slot_id: int):
+    """Cancel one occurrence, or with `series=following` this one and every later date of its
+    weekly series: every visitor is told, with a calendar cancellation."""
+    if args["series"] == "following":
+        cancel_series_from(g.api_user, slot_id)
+    else:
+        cancel_slot(g.api_user, slot_id)
     return ""
 
 

@@ -58,6 +58,12 @@ class VisitSlotListArgsSchema(Schema):
     limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=500))
 
 
+class VisitSlotCancelArgsSchema(Schema):
+    series = fields.String(load_default="this", validate=validate.OneOf(("this", "following")),
+                           metadata={"description": "this: only this date; following: this "
+                                                    "and every later date of its weekly series"})
+
+
 class SchoolRefSchema(RefSchema):
     time_zone = fields.String(required=True)
 

@@ -276,6 +276,47 @@ def cancel_slot(actor: User, slot_id: int) -> list[Booking]:
         raise Invalid("This open classroom is already cancelled.")
     if slot.has_ended:
         raise Invalid("This visit is over; there is nothing to cancel.")
+    bookings = _cancel_locked(slot, actor)
+    commit()
+    return bookings
+
+
+def later_in_series(slot: VisitSlot) -> list[VisitSlot]:
+    """The open occurrences of the slot's weekly series from this one on, in time order."""
+    if slot.series_id is None:
+        return [slot] if slot.is_open else []
+    return list(db.session.scalars(
+        select(VisitSlot).where(VisitSlot.series_id == slot.series_id,
+                                VisitSlot.starts_at >= slot.starts_at,
+                                VisitSlot.status == SlotStatus.OPEN.value)
+        .order_by(VisitSlot.starts_at)))
+
+
+@atomic
+def cancel_series_from(actor: User, slot_id: int) -> tuple[int, int]:
+    """Cancel this occurrence and every later open one of its weekly series, telling each
+    one's visitors; returns (occurrences cancelled, bookings cancelled)."""
+    first = get_managed_slot(actor, slot_id)
+    if not first.is_open:
+        raise Invalid("This open classroom is already cancelled.")
+    if first.has_started:
+        raise Invalid("This visit has already started; cancel the later dates one by one.")
+    # Locks are taken in id order, as every other writer of several slots would, so two
+    # cancellations of one series never wait on each other in a circle.
+    slot_ids = sorted(slot.id for slot in later_in_series(first))
+    occurrences = bookings = 0
+    for slot_id_ in slot_ids:
+        lock_slot(slot_id_)
+        slot = db.session.get(VisitSlot, slot_id_)
+        if not slot.is_open or slot.has_started:
+            continue  # cancelled meanwhile, or under way: left as it is
+        bookings += len(_cancel_locked(slot, actor))
+        occurrences += 1
+    commit()
+    return occurrences, bookings
+
+
+def _cancel_locked(slot: VisitSlot, actor: User) -> list[Booking]:
     bookings = _active_bookings(slot)
     now = utcnow()
     slot.status = SlotStatus.CANCELLED.value
@@ -286,7 +327,6 @@ def cancel_slot(actor: User, slot_id: int) -> list[Booking]:
         booking.cancelled_by_id = actor.id
         booking.ical_sequence += 1
     notifications.slot_cancelled(slot, bookings, actor)
-    commit()
     return bookings
 
 

@@ -65,10 +65,12 @@ from .reflections import (
     write_reflection,
 )
 from .slots import (
+    cancel_series_from,
     cancel_slot,
     create_slots,
     get_managed_slot,
     get_slot,
+    later_in_series,
     local_fields,
     update_slot,
 )
@@ -168,7 +170,9 @@ def slot_detail(slot_id: int):
     if manager:
         bookings = [b for b in slot.bookings if b.is_active]
         reflections = reflections_for_slot(current_user, slot.id)
+    series_left = len(later_in_series(slot)) if manager and slot.series_id else 0
     return render_template("visits/slot.html", view=view, slot=slot, manager=manager,
+                           series_left=series_left,
                            bookings=bookings, reflections=reflections,
                            action_form=ActionForm(), signup_closes_at=signup_closes_at(slot),
                            cancel_closes_at=cancel_closes_at(slot), now=utcnow(),
@@ -270,6 +274,18 @@ def cancel_slot_view(slot_id: int):
     bookings = cancel_slot(current_user, slot_id)
     flash(f"The open classroom is cancelled; {len(bookings)} visitor"
           f"{'s were' if len(bookings) != 1 else ' was'} told.", "success")
+    return redirect(url_for("visits.mine"))
+
+
+@bp.route("/visits/<id:slot_id>/cancel-series", methods=["POST"])
+@login_required
+def cancel_series_view(slot_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    occurrences, bookings = cancel_series_from(current_user, slot_id)
+    flash(f"{occurrences} date{'s are' if occurrences != 1 else ' is'} cancelled; {bookings} "
+          f"booking{'s were' if bookings != 1 else ' was'} cancelled and the visitors told.",
+          "success")
     return redirect(url_for("visits.mine"))
 
 
