@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 from config import Config, TestConfig, config_for
 
 from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+from .search.engine import check_search_setting
 
 _TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates")
 _STATIC = os.path.join(os.path.dirname(os.path.dirname(__file__)), "static")
@@ -25,6 +26,7 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
     app = Flask(__name__, template_folder=_TEMPLATES, static_folder=_STATIC)
     app.config.from_object(_resolve_config(config))
     _refuse_unsafe_production(app)
+    check_search_setting(app.config)
     os.makedirs(app.config["DATA_DIR"], exist_ok=True)
 
     _init_extensions(app)
@@ -92,6 +94,7 @@ def _import_models() -> None:
     from .accounts import models as _accounts, token_models as _tokens  # noqa: F401
     from .collections import models as _collections  # noqa: F401
     from .comments import models as _comments  # noqa: F401
+    from .search import postgres_models as _search  # noqa: F401
     from .videos import models as _videos  # noqa: F401
     from .visits import models as _visits  # noqa: F401
 

@@ -33,6 +33,8 @@ ALIASES = {
 }
 MAX_NESTING = 8
 MAX_FALLBACK_WORDS = 32
+# What Whoosh's parser raises on some odd operator sequences instead of an error node.
+PARSER_ERRORS = (RecursionError, ValueError, TypeError, IndexError, AssertionError)
 PLAIN_WORDS_NOTICE = ("Part of your search could not be understood (quotes, brackets or "
                       "operators), so it was searched as plain words.")
 
@@ -90,13 +92,22 @@ def parse_user_query(text: str) -> ParsedQuery:
     if not _too_deep(text):
         try:
             parsed = _parser().parse(text)
-        except (RecursionError, ValueError, TypeError, IndexError):
+        except PARSER_ERRORS:
             parsed = None
         if parsed is not None and not _has_error(parsed):
-            return ParsedQuery(parsed)
-    words = plain_words(text)
+            return ParsedQuery(parsed.accept(_keyword_phrase_as_term))
+    # Lower-cased, the words cannot be read as operators (the parser trips on "NOT ANDNOT x").
+    words = [word.lower() for word in plain_words(text)]
     fallback = _parser(OrGroup).parse(" ".join(words)) if words else wq.NullQuery
     return ParsedQuery(fallback, PLAIN_WORDS_NOTICE)
+
+
+def _keyword_phrase_as_term(node: wq.Query) -> wq.Query:
+    """grade:"k 2" as one keyword: a phrase needs word positions, which keywords lack (the
+    search would raise)."""
+    if isinstance(node, wq.Phrase) and node.fieldname == "grade":
+        return wq.Term("grade", " ".join(node.words))
+    return node
 
 
 def word_query(word: str) -> wq.Query:

@@ -9,10 +9,12 @@ from sqlalchemy import inspect, select
 from mastery_share import create_app
 from mastery_share.accounts.models import Practice
 from mastery_share.extensions import db
+from mastery_share.search.postgres_models import include_in_schema_for
 from tests.postgres import fresh_postgres_database
 
 EXPECTED_TABLES = {"districts", "schools", "users", "practices", "invitations",
                    "password_resets", "api_tokens", "alembic_version"}
+SEARCH_TABLES = {"search_documents", "search_cues", "search_words", "search_index_state"}
 
 
 def _upgrade_and_compare(app):
@@ -20,16 +22,20 @@ def _upgrade_and_compare(app):
         upgrade()
         tables = set(inspect(db.engine).get_table_names())
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(connection, opts={
+                "compare_type": True,
+                "include_object": include_in_schema_for(connection.dialect.name)})
             differences = compare_metadata(context, db.metadata)
         slugs = set(db.session.scalars(select(Practice.slug)))
         db.session.remove()
         return tables, differences, slugs
 
 
-def _check(app):
+def _check(app, *, search_tables: bool):
     tables, differences, slugs = _upgrade_and_compare(app)
     assert EXPECTED_TABLES <= tables
+    # The PostgreSQL full-text search tables exist only where MASTERY_SEARCH=postgres can run.
+    assert (SEARCH_TABLES <= tables) if search_tables else not (SEARCH_TABLES & tables)
     assert differences == [], f"models and migrations disagree: {differences}"
     assert {"blended-learning", "goal-setting", "collective-efficacy"} <= slugs
     assert len(slugs) >= 12
@@ -37,7 +43,7 @@ def _check(app):
 
 def test_upgrade_from_nothing_on_sqlite_matches_the_models(tmp_path):
     app = create_app({"DATA_DIR": str(tmp_path)})
-    _check(app)
+    _check(app, search_tables=False)
     with app.app_context():
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
@@ -48,7 +54,8 @@ def test_upgrade_from_nothing_on_sqlite_matches_the_models(tmp_path):
 def test_upgrade_from_nothing_on_postgresql_matches_the_models(tmp_path):
     with fresh_postgres_database() as url:
         app = create_app({"DATA_DIR": str(tmp_path), "SQLALCHEMY_DATABASE_URI": url})
-        _check(app)
+        _check(app, search_tables=True)
         with app.app_context():
             downgrade(revision="base")
+            assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
             db.engine.dispose()

@@ -1,13 +1,20 @@
 """Videos for search tests: ready videos recorded straight in the database (fast) and put in
-the index through the real outbox queue, plus people at every distance from their owner."""
+the index through the real outbox queue, plus people at every distance from their owner.
+
+Every test here runs against both search backends (`search_kind`): Whoosh on SQLite, and
+PostgreSQL full-text search on one PostgreSQL database migrated once per session and emptied
+before each test. A test or module that only concerns one backend sets `search_kind`."""
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask_migrate import upgrade
 from huey.signals import SIGNAL_ERROR
+from sqlalchemy import MetaData, create_engine, delete
 
+from mastery_share import create_app
 from mastery_share.accounts.models import District, User
 from mastery_share.extensions import db
 from mastery_share.search.queue import reindex_video_later
@@ -16,10 +23,78 @@ from mastery_share.transaction import commit
 from mastery_share.videos.fields import practices_by_slug
 from mastery_share.videos.models import Video, VideoStatus
 from mastery_share.videos.services import replace_captions
-from tests.conftest import make_school
+from tests.conftest import build_app, make_school
+from tests.postgres import fresh_postgres_database
 from tests.videos.conftest import clips, share  # noqa: F401  (the real upload pipeline)
 
 BASE_TIME = datetime(2024, 9, 1, 8, 0, tzinfo=UTC)
+# Seeded by the migrations, and kept between tests.
+KEPT_TABLES = {"alembic_version", "practices"}
+
+
+@pytest.fixture(params=["whoosh", pytest.param("postgres", marks=pytest.mark.postgres)])
+def search_kind(request) -> str:
+    """MASTERY_SEARCH for the test's app."""
+    return request.param
+
+
+# For tests about one backend only (or about nothing a backend does).
+whoosh_only = pytest.mark.parametrize("search_kind", ["whoosh"])
+postgres_only = pytest.mark.parametrize(
+    "search_kind", [pytest.param("postgres", marks=pytest.mark.postgres)])
+
+
+class PostgresSearchDatabase:
+    """One migrated PostgreSQL database for the session, emptied before each test (creating
+    a database per test would cost a third of a second each, TRUNCATE a fifth)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine = create_engine(url)
+        schema = MetaData()
+        schema.reflect(self._engine)
+        # Children before parents, so every DELETE satisfies the foreign keys.
+        self._tables = [table for table in reversed(schema.sorted_tables)
+                        if table.name not in KEPT_TABLES]
+
+    def empty(self) -> None:
+        with self._engine.begin() as connection:
+            for table in self._tables:
+                connection.execute(delete(table))
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_search_database(tmp_path_factory):
+    with fresh_postgres_database() as url:
+        migrating = create_app({"DATA_DIR": str(tmp_path_factory.mktemp("pg-search")),
+                                "SQLALCHEMY_DATABASE_URI": url})
+        with migrating.app_context():
+            upgrade()
+            db.engine.dispose()
+        database = PostgresSearchDatabase(url)
+        yield database
+        database.close()
+
+
+@pytest.fixture
+def app(request, search_kind, tmp_path, migrated_template, app_overrides):
+    if search_kind == "postgres":
+        database = request.getfixturevalue("postgres_search_database")
+        database.empty()
+        app = create_app({"DATA_DIR": str(tmp_path / "data"), "SEARCH": "postgres",
+                          "SQLALCHEMY_DATABASE_URI": database.url, **app_overrides})
+    else:
+        app = build_app(tmp_path / "data", migrated_template, **app_overrides)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        backend = app.extensions.get("search_backend")
+        if hasattr(backend, "dispose"):
+            backend.dispose()  # its own pool: closed before the database is emptied or dropped
+        db.engine.dispose()
 
 
 def vtt(*cues: tuple[float, str]) -> bytes:

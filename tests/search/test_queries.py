@@ -62,6 +62,17 @@ def test_named_fields_search_only_that_field(library, teacher):
     assert titles(search_videos(teacher, "subject:science")) == ["Three tiers of the same task"]
 
 
+def test_title_description_and_said_search_only_that_text(ready_video, teacher):
+    ready_video(teacher, title="Partner reading", description="Pairs read aloud.",
+                captions=[(9, "Now find a partner for the jigsaw")])
+    ready_video(teacher, title="Jigsaw groups", description="Experts teach their partner.")
+    assert titles(search_videos(teacher, "title:jigsaw")) == ["Jigsaw groups"]
+    assert titles(search_videos(teacher, "said:jigsaw")) == ["Partner reading"]
+    assert titles(search_videos(teacher, "description:partner")) == ["Jigsaw groups"]
+    found = search_videos(teacher, 'said:"find a partner"')
+    assert [hit.start_s for hit in found.items[0].caption_hits] == [9.0]
+
+
 def test_internal_fields_cannot_be_named(library, teacher):
     found = search_videos(teacher, "visibility:private")
     assert found.total == 0
@@ -137,6 +148,9 @@ def test_a_misspelt_query_suggests_the_right_word(library, teacher):
     "école 数学 🍎", "NOT", "practice:", '"', "''", "-", "+", "~", "^", "\\", "[a TO",
     "{x TO y}", "grouping^99999999999999999999", "owner_id:1", "a*b*c*d*e", "((((((((((((a))))))))))))",
     "\x00", "title:(a OR", "*:*", "a" * 400 + " OR " + "(" * 100,
+    # Whoosh's parser raised on these (IndexError, AssertionError; a phrase on a keyword).
+    "NOT ANDNOT x", "AND ANDMAYBE ANDMAYBE the}}groups _ >>NOT? ^+grade:^", 'grade:"k 2"',
+    "'it''s' <-> :* & | !",
 ])
 def test_odd_queries_get_results_or_a_notice_never_an_error(library, teacher, text):
     found = search_videos(teacher, text)

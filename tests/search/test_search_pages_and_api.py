@@ -5,7 +5,10 @@ import re
 
 import pytest
 
+from mastery_share.search.engine import search_backend
+from mastery_share.search.postgres_backend import PostgresBackend
 from tests.conftest import PASSWORD, sign_in
+from tests.search.conftest import postgres_only, whoosh_only
 
 ODD = ['"unbalanced', "AND OR NOT", "(((", "title:", "*", "école 数学 🍎", "[a TO",
        "grouping^999999999999", "%", "\\", "a" * 5000]
@@ -84,6 +87,7 @@ def test_pages_are_linked_with_the_current_one_marked(client, teacher, ready_vid
     assert 'href="/search?q=math+talk&amp;page=1"' in page
 
 
+@whoosh_only  # refused before any backend is asked
 def test_the_search_page_needs_a_sign_in(client):
     response = client.get("/search?q=x")
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
@@ -132,6 +136,7 @@ def test_odd_text_in_the_api_never_errors(client, token, library, text):
     assert response.status_code == 200, response.get_data(as_text=True)
 
 
+@whoosh_only  # refused before any backend is asked
 @pytest.mark.parametrize("params", [{"q": "a" * 5000}, {"per_page": 51}, {"page": 0},
                                     {"page": 2**31}, {"sort": "oldest"}, {"school": "x"},
                                     {"grade_band": "13"}])
@@ -146,5 +151,31 @@ def test_the_api_pages_past_the_end_are_empty_not_errors(client, token, library)
     assert body["results"] == [] and body["total"] == 2
 
 
+@whoosh_only  # refused before any backend is asked
 def test_the_api_needs_a_token(client):
     assert client.get("/api/v1/search?q=x").status_code == 401
+
+
+@postgres_only
+def test_the_api_on_postgres_search_finds_moments_counts_facets_and_hides_private_videos(
+        app, client, token, library, ready_video, make_user, school, other_school):
+    assert app.config["SEARCH"] == "postgres" and isinstance(search_backend(), PostgresBackend)
+    neighbour = make_user("teacher", school_=other_school)
+    ready_video(neighbour, title="Exit tickets draft", visibility="private",
+                description="Quillwork exit slips.", practices=["data-driven-instruction"],
+                captions=[(7, "exit tickets I am still trying out")])
+    body = api_search(client, token, q="exit tickets").get_json()
+    assert body["total"] == 1
+    assert [result["video"]["title"] for result in body["results"]] == [
+        "Exit tickets <every> day"]
+    assert body["results"][0]["caption_hits"][0] == {
+        "start_s": 42.0, "text": "Exit tickets tell me who needs a small group"}
+    assert body["facets"]["practice"] == {"data-driven-instruction": 1}
+    assert body["facets"]["school"] == {str(school.id): 1}
+    # Not even a word only the private video has is found, counted or suggested.
+    for text in ("quillwork", "quilwork", "draft"):
+        hidden = api_search(client, token, q=text).get_json()
+        assert (hidden["total"], hidden["results"], hidden["suggestion"]) == (0, [], None), text
+    everything = api_search(client, token).get_json()
+    assert "Exit tickets draft" not in [r["video"]["title"] for r in everything["results"]]
+    assert sum(everything["facets"]["school"].values()) == everything["total"] == 2

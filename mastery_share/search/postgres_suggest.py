@@ -1,0 +1,92 @@
+""""Did you mean …?" from the PostgreSQL index, never revealing a word of a video the viewer
+may not watch.
+
+As with Whoosh: a typed word is only corrected when it finds nothing the viewer may see, and
+a candidate (a word within two edits, same first letter, the most frequent first) only when
+it finds a video the viewer may see. Candidates come from the trigram index over the words
+of those videos alone, so a hidden video's word is never even considered.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Connection, exists, func, select
+from sqlalchemy.sql.elements import ColumnElement
+from whoosh.support.levenshtein import distance
+
+from .postgres_models import SearchDocument, SearchWord
+from .postgres_parse import (
+    ANYWHERE,
+    NOTHING,
+    ParsedText,
+    Words,
+    quoted,
+    resolve,
+    resolve_text,
+)
+from .postgres_query import condition, docs
+from .whoosh_suggest import _WORD, CANDIDATES_PER_WORD, MAX_WORDS, OPERATORS
+
+MAX_DISTANCE = 2
+# Lower than pg_trgm's 0.3: short words one or two edits apart share few trigrams.
+SIMILARITY_THRESHOLD = "0.2"
+_words = SearchWord.__table__
+
+
+def _finds_something(connection: Connection, tree, scope: ColumnElement[bool]) -> bool:
+    if tree == NOTHING:
+        return False
+    return bool(connection.scalar(select(exists().where(scope, condition(tree)))))
+
+
+def _word(connection: Connection, word: str):
+    """The query for one plain word over every field (NOTHING for a stop word)."""
+    return resolve(connection, ParsedText(Words(ANYWHERE, quoted(word)))).tree
+
+
+def _candidates(connection: Connection, word: str, scope: ColumnElement[bool]) -> list[str]:
+    """Words of videos in `scope` within MAX_DISTANCE edits of `word` and starting with its
+    first letter, the most frequent first (as Whoosh's corrector orders them)."""
+    connection.execute(select(func.set_config("pg_trgm.similarity_threshold",
+                                              SIMILARITY_THRESHOLD, True)))
+    rows = connection.execute(
+        select(_words.c.word, func.sum(_words.c.occurrences))
+        .join(SearchDocument.__table__, docs.video_id == _words.c.video_id)
+        .where(_words.c.word.op("%")(word), _words.c.word.startswith(word[0], autoescape=True),
+               func.length(_words.c.word).between(len(word) - MAX_DISTANCE,
+                                                  len(word) + MAX_DISTANCE),
+               _words.c.word != word, scope)
+        .group_by(_words.c.word)
+    ).all()
+    near = [(-int(frequency), candidate) for candidate, frequency in rows
+            if distance(word, candidate, limit=MAX_DISTANCE) <= MAX_DISTANCE]
+    return [candidate for _, candidate in sorted(near)[:CANDIDATES_PER_WORD]]
+
+
+def suggest(connection: Connection, text: str, scope: ColumnElement[bool]) -> str | None:
+    """A corrected version of `text` that finds at least one video in `scope` (those the
+    viewer may see, with the chosen filters), or None."""
+    pieces: list[str] = []
+    position = 0
+    changed = False
+    words = [match for match in _WORD.finditer(text) if match.group(1) not in OPERATORS]
+    for match in words[:MAX_WORDS]:
+        word = match.group(1)
+        typed = _word(connection, word)
+        if typed == NOTHING:  # a stop word: nothing to correct
+            continue
+        replacement = None
+        if not _finds_something(connection, typed, scope):
+            for candidate in _candidates(connection, word.lower(), scope):
+                if _finds_something(connection, _word(connection, candidate), scope):
+                    replacement = candidate
+                    break
+        if replacement is not None:
+            pieces.append(text[position:match.start(1)])
+            pieces.append(replacement)
+            position = match.end(1)
+            changed = True
+    if not changed:
+        return None
+    corrected = "".join(pieces) + text[position:]
+    if not _finds_something(connection, resolve_text(connection, corrected).tree, scope):
+        return None
+    return corrected
