@@ -199,7 +199,7 @@ def _transcribe(video_id: int, workdir: Path) -> None:
     if not transcript.cues:
         _set_status_if_processing(video_id, TranscriptStatus.SILENT)
         return
-    _store_auto_captions(video, cues_to_vtt(transcript.cues))
+    _store_auto_captions(video, cues_to_vtt(transcript.cues), transcript.language)
 
 
 def _local_rendition(key: str, workdir: Path) -> Path:
@@ -257,7 +257,7 @@ def save_auto_captions_file(video: Video, vtt_text: str) -> str:
     return key
 
 
-def _store_auto_captions(video: Video, vtt_text: str) -> None:
+def _store_auto_captions(video: Video, vtt_text: str, language: str | None) -> None:
     video_id = video.id
     key = save_auto_captions_file(video, vtt_text)
     storage = media_storage()
@@ -266,7 +266,8 @@ def _store_auto_captions(video: Video, vtt_text: str) -> None:
         .where(Video.id == video_id, Video.transcript_status == TranscriptStatus.PROCESSING,
                Video.auto_transcripts.is_(True),
                or_(Video.captions_source.is_(None), Video.captions_source == "auto"))
-        .values(captions_key=key, captions_source="auto", transcript_status=TranscriptStatus.DONE,
+        .values(captions_key=key, captions_source="auto", captions_language=language,
+                transcript_status=TranscriptStatus.DONE,
                 transcript_progress=100, transcript_error=None)
         .execution_options(synchronize_session=False)
     ).rowcount

@@ -71,6 +71,7 @@ def set_auto_transcripts(actor: User, video_id: int, enabled: bool) -> Video:
             after_commit(media_storage().delete, video.captions_key)
             video.captions_key = None
             video.captions_source = None
+            video.captions_language = None
             video_details_changed(video)
     commit()
     return video

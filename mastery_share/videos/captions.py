@@ -51,3 +51,20 @@ def store_captions(video: Video, vtt_text: str, *, source: str) -> None:
         Path(temp_name).unlink(missing_ok=True)
     video.captions_key = key
     video.captions_source = source
+    video.captions_language = None  # a file's language is not known; the player assumes English
+
+
+# The languages a district's classrooms most often speak; any other shows its code.
+_LANGUAGE_NAMES = {
+    "en": "English", "es": "Spanish", "zh": "Chinese", "vi": "Vietnamese", "ar": "Arabic",
+    "tl": "Tagalog", "ko": "Korean", "ru": "Russian", "fr": "French", "ht": "Haitian Creole",
+    "pt": "Portuguese", "hi": "Hindi", "so": "Somali", "ur": "Urdu", "uk": "Ukrainian",
+    "de": "German", "ja": "Japanese", "pl": "Polish", "it": "Italian", "fa": "Persian",
+}
+
+
+def caption_track(video: Video) -> tuple[str, str]:
+    """The player's (srclang, label) for the video's captions."""
+    code = video.captions_language or "en"
+    label = _LANGUAGE_NAMES.get(code, f"Captions ({code})")
+    return code, f"{label} (auto-generated)" if video.captions_source == "auto" else label

@@ -92,6 +92,8 @@ class Video(db.Model):
     captions_key: Mapped[str | None] = mapped_column(String(300))
     # 'uploaded' or 'auto' (transcribed); None when there are no captions.
     captions_source: Mapped[str | None] = mapped_column(String(16))
+    # The language Whisper heard (ISO 639-1, e.g. 'es'); None for uploaded captions.
+    captions_language: Mapped[str | None] = mapped_column(String(16))
     # Automatic transcripts: the owner may switch them off for this video.
     auto_transcripts: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     # none | queued | processing | done | silent | failed | unavailable | off

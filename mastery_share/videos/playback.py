@@ -5,6 +5,7 @@ from flask import Response, redirect, send_file
 
 from ..accounts.models import User
 from ..errors import NotFound
+from .captions import caption_track
 from .media_urls import MEDIA_NAMES, media_url, rendition_name
 from .models import Video, VideoStatus
 from .storage_access import media_storage
@@ -25,6 +26,7 @@ def player_context(viewer: User, video: Video) -> dict:
         "sources": sources,
         "poster_url": media_url(viewer, video, "poster.jpg") if video.poster_key else None,
         "captions_url": media_url(viewer, video, "captions.vtt") if video.captions_key else None,
+        "captions_track": caption_track(video),
     }
 
 

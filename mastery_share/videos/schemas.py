@@ -35,6 +35,8 @@ class VideoSchema(Schema):
     poster_url = fields.String(allow_none=True)
     captions_url = fields.String(allow_none=True)
     captions_source = fields.String(allow_none=True)
+    captions_language = fields.String(allow_none=True, metadata={
+        "description": "The language heard in automatic captions (ISO 639-1); null otherwise."})
     owner = fields.Nested(RefSchema, required=True)
     school = fields.Nested(RefSchema, required=True)
     created_at = fields.DateTime(required=True)

@@ -44,15 +44,16 @@ def reindexed(monkeypatch) -> list[int]:
     return seen
 
 
-def _recognise_as(monkeypatch, *cues: Cue, before=None):
-    """Replace Whisper with a recogniser that 'hears' `cues` (after running `before`)."""
+def _recognise_as(monkeypatch, *cues: Cue, before=None, language: str = "en"):
+    """Replace Whisper with a recogniser that 'hears' `cues` in `language` (after running
+    `before`)."""
 
     def fake(model_dir, samples, on_progress=None):
         if before is not None:
             before()
         if on_progress is not None:
             on_progress(1.0)
-        return Transcript(cues=list(cues), language="en" if cues else None)
+        return Transcript(cues=list(cues), language=language if cues else None)
 
     monkeypatch.setattr(jobs, "transcribe_samples", fake)
 
@@ -63,6 +64,7 @@ def test_speech_becomes_auto_generated_captions_with_sane_times(
     assert video.status == "ready", video.error
     assert video.transcript_status == "done", video.transcript_error
     assert video.captions_source == "auto" and video.transcript_progress == 100
+    assert video.captions_language == "en"  # what Whisper heard, for the player's track
     cues = read_cues(teacher, video.id)
     words = " ".join(cue["text"] for cue in cues).lower()
     assert "groups" in words and "goals" in words, words
@@ -248,3 +250,23 @@ def test_a_transcript_left_processing_by_a_dead_worker_is_queued_again(app, teac
     finally:
         huey.flush()
         huey.immediate = True
+
+
+def test_the_player_names_the_language_whisper_heard(
+        app, client, teacher, share, speech_clips, fake_model, monkeypatch):
+    from tests.conftest import PASSWORD, sign_in
+
+    _recognise_as(monkeypatch, Cue(0.5, 2.0, "Formen grupos de cuatro."), language="es")
+    video = _fresh(share(teacher, speech_clips.speech))
+    assert (video.captions_source, video.captions_language) == ("auto", "es")
+    sign_in(client, teacher)
+    page = client.get(f"/videos/{video.id}").get_data(as_text=True)
+    assert 'srclang="es" label="Spanish (auto-generated)"' in page
+    token = client.post("/api/v1/tokens", auth=(teacher.email, PASSWORD)).json["token"]
+    read = client.get(f"/api/v1/videos/{video.id}", headers={"Authorization": f"Bearer {token}"})
+    assert read.json["captions_language"] == "es"
+
+    replace_captions(teacher, video.id, "mine.vtt", UPLOADED_VTT)
+    assert _fresh(video).captions_language is None  # the file's language is not known
+    page = client.get(f"/videos/{video.id}").get_data(as_text=True)
+    assert 'srclang="en" label="English"' in page
