@@ -164,7 +164,10 @@ def send_visit_mail() -> None:
 
 @app_periodic_task(crontab(minute="*"))
 def send_comment_digests_task() -> None:
-    """Mail video owners about new comments, several arriving within minutes in one message."""
+    """Mail video owners about new comments, and the people in a conversation about its
+    replies, several arriving within minutes in one message."""
     from .comments.notifications import send_comment_digests
+    from .comments.thread_mail import send_reply_digests
 
     send_comment_digests()
+    send_reply_digests()

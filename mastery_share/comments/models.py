@@ -27,6 +27,7 @@ class Comment(db.Model):
         CheckConstraint("at_s >= 0", name="at_not_negative"),
         Index("ix_comments_video_at", "video_id", "at_s"),
         Index("ix_comments_owner_notified", "owner_notified_at"),
+        Index("ix_comments_thread_notified", "thread_notified_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,6 +43,9 @@ class Comment(db.Model):
     # When the video's owner was told by mail (several comments arriving within minutes share
     # one message); None while waiting.
     owner_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # For a reply: when the others in its conversation were told; None while waiting. Top-level
+    # comments carry their creation time here, as there is nobody else to tell.
+    thread_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     author: Mapped[User] = relationship()
     replies: Mapped[list["Comment"]] = relationship(

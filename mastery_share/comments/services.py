@@ -103,6 +103,8 @@ def post_comment(author: User, video_id: int, at_s: float | None, kind: str | No
         at_s=parent.at_s if parent else _moment(video, at_s),
         created_at=utcnow(),
     )
+    if parent is None:
+        comment.thread_notified_at = comment.created_at  # no conversation to tell yet
     if video.owner_id == author.id:
         # The owner is never mailed about their own words.
         comment.owner_notified_at = comment.created_at
