@@ -81,6 +81,14 @@ def deliver_mail(mail) -> None:
     send_mail(mail)
 
 
+@app_task(retries=3, retry_delay=30)
+def booking_made_mail(booking_id: int, status: str) -> None:
+    """The visitor's and the host's mail about a new booking (and principals' for approval)."""
+    from .visits.notifications import send_booking_made
+
+    send_booking_made(booking_id, status)
+
+
 @app_task()
 def process_video_task(video_id: int) -> None:
     """Process one video; a transient failure is tried again later with backoff."""

@@ -14,6 +14,7 @@ from ..accounts.models import Role, User
 from ..extensions import db
 from ..links import external_url
 from ..mail import Attachment, Mail, queue_mail
+from ..transaction import after_commit, commit
 from .invites import booking_event, invitation, location, slot_event
 from .local_time import format_when, zone_label
 from .models import Booking, BookingStatus, VisitSlot
@@ -73,6 +74,23 @@ _BOOKED_HEADLINES = {
 
 
 def booking_made(booking: Booking) -> None:
+    """Told by the worker: the two mails and their invitations cost more to render than the
+    booking itself, and the visitor's answer need not wait for them."""
+    from ..tasks import booking_made_mail
+
+    after_commit(booking_made_mail, booking.id, booking.status)
+
+
+def send_booking_made(booking_id: int, status: str) -> None:
+    """The worker's half of booking_made, for the booking as it was made (`status`)."""
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.status != status:
+        return  # cancelled, promoted or approved since: that change sends its own mail
+    _booking_made(booking)
+    commit()
+
+
+def _booking_made(booking: Booking) -> None:
     slot = booking.slot
     _to_visitor(booking, f"Visit to {slot.host.name}'s classroom: {booking.status_enum.label}",
                 _BOOKED_HEADLINES[booking.status])

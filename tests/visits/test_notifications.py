@@ -148,3 +148,19 @@ def test_booking_mail_with_its_invitation_is_delivered_over_smtp(app, smtp_serve
     event = only_event(invitations(to_visitor)[0])
     assert str(event["UID"]) == f"booking-{booking.id}@mastery-share"
     assert outbox_messages(app) == []
+
+
+def test_a_booking_changed_before_the_worker_mails_it_sends_only_the_change(
+        app, host, visitor, open_slot):
+    """The booking mail is rendered by the worker; if the visitor cancelled first, the
+    cancellation is all they hear, never a stale "you have a seat"."""
+    from mastery_share.visits.notifications import send_booking_made
+
+    slot = open_slot(host)
+    booking = book_slot(visitor, slot.id)
+    cancel_booking(visitor, booking.id)
+    before = len(outbox_messages(app))
+    send_booking_made(booking.id, "confirmed")  # a worker running late, with the old status
+    assert len(outbox_messages(app)) == before
+    subjects = [m["Subject"] for m in mail_to(app, visitor)]
+    assert subjects[0].endswith("Confirmed") and subjects[-1].startswith("Visit cancelled")
