@@ -41,3 +41,25 @@ def fresh_postgres_database():
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def migrated_postgres_app(data_dir, *, pool_size: int = 5, max_overflow: int = 5):
+    """An app on a fresh, migrated PostgreSQL database, its app context pushed; for tests
+    that race real threads, each with its own connection from a pool of this size."""
+    from flask_migrate import upgrade
+
+    from mastery_share import create_app
+    from mastery_share.extensions import db
+
+    with fresh_postgres_database() as url:
+        app = create_app({"DATA_DIR": str(data_dir), "SQLALCHEMY_DATABASE_URI": url,
+                          "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": pool_size,
+                                                        "max_overflow": max_overflow}})
+        with app.app_context():
+            upgrade()
+            try:
+                yield app
+            finally:
+                db.session.remove()
+                db.engine.dispose()

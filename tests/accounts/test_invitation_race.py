@@ -6,15 +6,13 @@ import threading
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from mastery_share import create_app
 from mastery_share.accounts.invitations import invite_staff_csv
 from mastery_share.accounts.models import District, School, User
 from mastery_share.accounts.token_models import Invitation
 from mastery_share.extensions import db
-from tests.postgres import fresh_postgres_database
+from tests.postgres import migrated_postgres_app
 
 ROUNDS = 6
 PEOPLE = 4
@@ -77,13 +75,5 @@ def test_the_same_list_sent_twice_at_once_invites_each_person_once_on_sqlite(app
 @pytest.mark.postgres
 def test_the_same_list_sent_twice_at_once_invites_each_person_once_on_postgresql(
         tmp_path: Path):
-    with fresh_postgres_database() as url:
-        app = create_app({"DATA_DIR": str(tmp_path), "SQLALCHEMY_DATABASE_URI": url,
-                          "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 5, "max_overflow": 5}})
-        with app.app_context():
-            upgrade()
-            try:
-                _race(app)
-            finally:
-                db.session.remove()
-                db.engine.dispose()
+    with migrated_postgres_app(tmp_path) as app:
+        _race(app)

@@ -7,10 +7,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import select
 
-from mastery_share import create_app
 from mastery_share.accounts.models import District, School, User
 from mastery_share.collections.curation import create_collection
 from mastery_share.collections.items import (
@@ -23,7 +21,7 @@ from mastery_share.collections.models import CollectionItem
 from mastery_share.errors import Conflict, NotFound
 from mastery_share.extensions import db
 from tests.collections.conftest import video_row
-from tests.postgres import fresh_postgres_database
+from tests.postgres import migrated_postgres_app
 
 ROUNDS = 40
 START_ITEMS = 4
@@ -129,13 +127,5 @@ def test_two_editors_at_once_keep_positions_one_to_n_on_sqlite(app):
 
 @pytest.mark.postgres
 def test_two_editors_at_once_keep_positions_one_to_n_on_postgresql(tmp_path: Path):
-    with fresh_postgres_database() as url:
-        app = create_app({"DATA_DIR": str(tmp_path), "SQLALCHEMY_DATABASE_URI": url,
-                          "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 5, "max_overflow": 5}})
-        with app.app_context():
-            upgrade()
-            try:
-                _race(app)
-            finally:
-                db.session.remove()
-                db.engine.dispose()
+    with migrated_postgres_app(tmp_path) as app:
+        _race(app)

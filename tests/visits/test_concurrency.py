@@ -6,15 +6,13 @@ import threading
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import select
 
-from mastery_share import create_app
 from mastery_share.accounts.models import District, School, User
 from mastery_share.extensions import db
 from mastery_share.visits.booking import book_slot, cancel_booking
 from mastery_share.visits.models import Booking
-from tests.postgres import fresh_postgres_database
+from tests.postgres import migrated_postgres_app
 from tests.visits.conftest import local_start
 
 BOOKERS = 50
@@ -115,17 +113,8 @@ def test_fifty_concurrent_bookings_of_five_seats_confirm_exactly_five_on_sqlite(
 
 @pytest.mark.postgres
 def test_fifty_concurrent_bookings_of_five_seats_confirm_exactly_five_on_postgresql(tmp_path: Path):
-    with fresh_postgres_database() as url:
-        app = create_app({"DATA_DIR": str(tmp_path), "SQLALCHEMY_DATABASE_URI": url,
-                          "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 20, "max_overflow": 40}})
-        with app.app_context():
-            upgrade()
-            try:
-                host, visitor_ids = _people("Race District")
-                slot_id = _open_five_seats(host)
-                results = _book_all_at_once(app, slot_id, visitor_ids)
-                _check_exactly_five_confirmed_and_the_rest_waitlisted_in_order(app, results,
-                                                                               slot_id)
-            finally:
-                db.session.remove()
-                db.engine.dispose()
+    with migrated_postgres_app(tmp_path, pool_size=20, max_overflow=40) as app:
+        host, visitor_ids = _people("Race District")
+        slot_id = _open_five_seats(host)
+        results = _book_all_at_once(app, slot_id, visitor_ids)
+        _check_exactly_five_confirmed_and_the_rest_waitlisted_in_order(app, results, slot_id)

@@ -123,8 +123,8 @@ def _race(app) -> None:
 
     from mastery_share.visits.models import Booking
     from mastery_share.visits.slots import create_slots
-    from tests.visits.test_concurrency import _people
     from tests.visits.conftest import local_start
+    from tests.visits.test_concurrency import _people
 
     host, visitor_ids = _people("Series District")
     series = create_slots(host, {"starts_at": local_start(host.school, 4), "duration_min": 45,
@@ -153,21 +153,10 @@ def test_visitors_booking_while_the_series_is_cancelled_end_with_no_seat_on_sqli
 @pytest.mark.postgres
 def test_visitors_booking_while_the_series_is_cancelled_end_with_no_seat_on_postgresql(
         tmp_path):
-    from flask_migrate import upgrade
+    from tests.postgres import migrated_postgres_app
 
-    from mastery_share import create_app
-    from tests.postgres import fresh_postgres_database
-
-    with fresh_postgres_database() as url:
-        app = create_app({"DATA_DIR": str(tmp_path), "SQLALCHEMY_DATABASE_URI": url,
-                          "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 20, "max_overflow": 20}})
-        with app.app_context():
-            upgrade()
-            try:
-                _race(app)
-            finally:
-                db.session.remove()
-                db.engine.dispose()
+    with migrated_postgres_app(tmp_path, pool_size=20, max_overflow=20) as app:
+        _race(app)
 
 
 @pytest.fixture
