@@ -1,5 +1,12 @@
 from flask_wtf import FlaskForm
-from wtforms import DateField, FloatField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    FloatField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -41,8 +48,9 @@ class ItemForm(FlaskForm):
 
 
 class AddItemForm(ItemForm):
-    video_id = SelectField("Video", coerce=int,
-                           validators=[InputRequired(message="Choose a video.")])
+    # Chosen from the picker's search results (radio buttons); add_item checks that the
+    # curator may watch it, so any video found by any search can be posted.
+    video_id = IntegerField("Video", validators=[InputRequired(message="Choose a video.")])
 
 
 class ActionForm(FlaskForm):

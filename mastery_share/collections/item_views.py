@@ -13,11 +13,11 @@ from ..videos.services import get_video
 from ..videos.visibility import can_view
 from . import presentation
 from .curation import create_collection
-from .forms import ActionForm, ItemForm
+from .forms import ActionForm, AddItemForm, ItemForm
 from .items import add_item, remove_item, reorder_items, step_item, update_item
 from .permissions import can_curate
 from .sharing import get_editable_collection
-from .views import add_item_form, bp
+from .views import bp, video_picker
 
 NEW_COLLECTION = "new"
 
@@ -36,7 +36,7 @@ def _back_to(collection_id: int, anchor: str | None = None):
 @login_required
 def add(collection_id: int):
     collection = get_editable_collection(current_user, collection_id)
-    form = add_item_form()
+    form = AddItemForm()
     if form.validate_on_submit():
         try:
             item = add_item(current_user, collection.id,
@@ -46,9 +46,11 @@ def add(collection_id: int):
         else:
             flash("The video is added to the collection.", "success")
             return _back_to(collection.id, f"item-{item.id}")
+    # The form posts to a URL carrying the picker's search, so the same results come back.
     return render_template("collections/show.html", collection=collection, can_edit=True,
                            items=presentation.item_views(current_user, collection), add_form=form,
-                           action_form=ActionForm(), saved=False), 422
+                           picker=video_picker(collection), action_form=ActionForm(),
+                           saved=False), 422
 
 
 def _safe_next(value: str | None) -> str | None:

@@ -13,14 +13,14 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from wtforms.fields.choices import SelectChoice
 
 from ..errors import DomainError
 from ..forms_support import show_error_on_form
-from ..videos.services import VideoFilters, list_videos
 from .curation import create_collection, delete_collection, update_collection
 from .forms import ActionForm, AddItemForm, CollectionForm
+from .models import Collection
 from .permissions import can_curate, can_edit_collection
+from .picker import Picker, find_videos_to_add
 from .presentation import clock, item_views, total_clip_seconds
 from .sharing import (
     get_collection,
@@ -36,7 +36,6 @@ from .sharing import (
 bp = Blueprint("collections", __name__)
 
 HOME_LIMIT = 6
-CHOOSABLE_VIDEOS = 100
 
 
 @bp.app_template_filter("clip_clock")
@@ -62,13 +61,13 @@ def collection_helpers():
             "collections_shared_with_you": collections_shared_with_you}
 
 
-def add_item_form() -> AddItemForm:
-    """The add form with the curator's most recent watchable videos to choose from."""
-    form = AddItemForm()
-    videos = list_videos(current_user, VideoFilters(), per_page=CHOOSABLE_VIDEOS).items
-    form.video_id.choices = [SelectChoice(video.id, f"{video.title} — {video.owner.name}")
-                             for video in videos]
-    return form
+def video_picker(collection: Collection) -> Picker:
+    """The add form's choice of videos, searched by the page's own GET form
+    (?q=words&practice=slug&page=n), so it works without script."""
+    page = request.args.get("page", "")
+    return find_videos_to_add(current_user, collection, words=request.args.get("q", ""),
+                              practice=request.args.get("practice") or None,
+                              page=int(page) if page.isascii() and page.isdigit() else 1)
 
 
 def _details_from(form: CollectionForm) -> dict:
@@ -109,9 +108,10 @@ def new():
 def show(collection_id: int):
     collection = get_collection(current_user, collection_id)
     can_edit = can_edit_collection(current_user, collection)
-    add_form = add_item_form() if can_edit else None
     return render_template("collections/show.html", collection=collection, can_edit=can_edit,
-                           items=item_views(current_user, collection), add_form=add_form,
+                           items=item_views(current_user, collection),
+                           add_form=AddItemForm() if can_edit else None,
+                           picker=video_picker(collection) if can_edit else None,
                            action_form=ActionForm(),
                            saved=is_saved(current_user, collection.id))
 

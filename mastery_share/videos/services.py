@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Practice, User
@@ -166,6 +166,25 @@ class VideoFilters:
     subject: str | None = None
     school_id: int | None = None
     owner_id: int | None = None
+    words: str | None = None  # each word in the title, the teacher's name or a practice
+
+
+# A picker's search box, not full-text search (search/): a few words are plenty.
+MAX_FILTER_WORDS = 8
+
+
+def _matches_words(words: str):
+    """Every word (any case, taken literally) in the title, the teacher's name or the name
+    of one of the video's practices."""
+    clauses = []
+    for word in words.split()[:MAX_FILTER_WORDS]:
+        clauses.append(or_(
+            Video.title.icontains(word, autoescape=True),
+            Video.owner_id.in_(select(User.id).where(User.name.icontains(word, autoescape=True))),
+            Video.id.in_(select(video_practices.c.video_id).join(Practice)
+                         .where(Practice.name.icontains(word, autoescape=True))),
+        ))
+    return and_(*clauses)
 
 
 @dataclass
@@ -196,6 +215,8 @@ def list_videos(viewer: User, filters: VideoFilters, *, page: int = 1, per_page:
                           (Video.school_id, filters.school_id), (Video.owner_id, filters.owner_id)):
         if value:
             query = query.where(column == value)
+    if filters.words and filters.words.split():
+        query = query.where(_matches_words(filters.words))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     items = db.session.scalars(
         query.options(selectinload(Video.practices), selectinload(Video.owner),

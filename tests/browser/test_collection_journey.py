@@ -95,6 +95,17 @@ def test_coach_builds_reorders_and_presents_a_collection(page, make_user, shared
     expect(page.locator("#collection-items > li h3 a").first).to_have_text(expected[0])
     assert item_titles(page) == expected
 
+    # The add-a-video picker finds a video by a word, marked as already in the collection.
+    picker = page.get_by_role("region", name="Add a video")
+    picker.get_by_label("Find a video").fill("must-do")
+    picker.get_by_role("button", name="Find", exact=True).click()
+    choices = picker.get_by_role("group", name=re.compile("^Choose a video"))
+    expect(choices.get_by_role("radio")).to_have_count(1)
+    position = expected.index(TITLES[1]) + 1
+    expect(choices.get_by_role("radio")).to_have_accessible_name(re.compile(
+        f"^{re.escape(TITLES[1])}.*Already in this collection \\(item {position}\\)"))
+    assert_accessible(page)
+
     # Set the first clip's start on the player, and a prompt.
     page.get_by_role("link", name=re.compile(f"^Edit note, prompt and clip.*{re.escape(expected[0])}")).click()
     buffer_through(page, "document.getElementById('clip-player')")

@@ -134,11 +134,19 @@ def test_owner_replaces_the_transcript_with_an_uploaded_file(app, client, teache
     assert _reload(transcribed.id).captions_source == "uploaded"
 
 
-def test_the_page_says_when_transcripts_are_unavailable(app, client, teacher, share, speech_clips):
+def test_the_page_says_once_when_transcripts_are_unavailable(app, client, teacher, make_user,
+                                                            share, speech_clips):
     video = share(teacher, speech_clips.mute)
     sign_in(client, teacher)
     page = client.get(f"/videos/{video.id}").get_data(as_text=True)
-    assert "Transcripts are unavailable on this server." in page
+    assert page.count("Transcripts are unavailable on this server.") == 1
+    assert "You can upload a captions file instead." in page
+    assert "Switch automatic transcripts off" not in page  # nothing to switch off
+    viewer = app.test_client()
+    sign_in(viewer, make_user("teacher"))
+    page = viewer.get(f"/videos/{video.id}").get_data(as_text=True)
+    assert page.count("Transcripts are unavailable on this server.") == 1
+    assert "captions file" not in page
 
 
 def test_the_owner_sees_transcript_progress(app, client, teacher, transcribed):
