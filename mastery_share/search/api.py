@@ -31,8 +31,8 @@ def search(args):
         "total": found.total, "page": found.page, "per_page": found.per_page,
         "results": [{"video": video_to_dict(g.api_user, item.video), "score": item.score,
                      "highlights": item.highlights,
-                     "caption_hits": [{"start_s": hit.start_s, "text": hit.text}
-                                      for hit in item.caption_hits]}
+                     "caption_hits": [{"start_s": hit.start_s, "text": hit.text,
+                                       "html": hit.html} for hit in item.caption_hits]}
                     for item in found.items],
         "facets": found.facets,
         "suggestion": found.suggestion,

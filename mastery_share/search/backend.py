@@ -95,15 +95,20 @@ class SearchRequest:
 
 @dataclass(frozen=True)
 class CaptionHit:
+    """A moment where searched words are said: the cue's start and its words, as plain text
+    and as HTML (the text escaped, the searched words in <mark>, in any of their forms)."""
+
     start_s: float
     text: str
+    html: str
 
 
 @dataclass
 class SearchHit:
     video_id: int
     score: float
-    # field name -> HTML snippet: the source text escaped, matches wrapped in <mark>.
+    # field name -> HTML snippet: the source text escaped, matches wrapped in <mark>, "…"
+    # where it starts or ends inside the text (snippets.py).
     highlights: dict[str, str]
     caption_hits: list[CaptionHit]
 

@@ -1,6 +1,7 @@
 """What the index knows about a video, built from the database and the stored captions."""
 from __future__ import annotations
 
+import html
 import io
 import logging
 import re
@@ -52,7 +53,9 @@ def caption_cues(video: Video) -> tuple[Cue, ...]:
         return ()
     cues = []
     for caption in captions:
-        text = " ".join(_TAG.sub("", caption.text).split())
+        # Cue markup (<v Name>, <i>) is dropped and "&lt;" read as "<": the words as said,
+        # as the transcript shows them (snippets escape them again).
+        text = " ".join(html.unescape(_TAG.sub("", caption.text)).split())
         if text:
             cues.append(Cue(start_s=round(float(caption.start_in_seconds), 3), text=text))
     return tuple(cues)

@@ -1,6 +1,7 @@
 """Answering one SearchRequest from the PostgreSQL index: the count and facet counts, one page
-ranked with its snippets (ts_headline), the moments where the words are said, and a "did you
-mean" when nothing was found. A fixed number of statements whatever the number of results.
+ranked with its snippets (ts_headline), the moments where the words are said (their words
+marked by ts_headline too), and a "did you mean" when nothing was found. A fixed number of
+statements whatever the number of results.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    case,
     cast,
     func,
     literal,
@@ -26,15 +28,26 @@ from .postgres_models import ENGLISH, SearchCue, SearchDocument
 from .postgres_parse import ANYWHERE, any_of, positive_words, resolve_text
 from .postgres_query import allowed, condition, docs, tsquery
 from .postgres_suggest import suggest
+from .snippets import BETWEEN, excerpt
 
 CAPTION_HITS_PER_VIDEO = 5  # as the Whoosh backend
+_START_SEL, _STOP_SEL = '<mark class="match">', "</mark>"
 _MARK = 'StartSel="<mark class=""match"">", StopSel="</mark>"'
+# Between two passages in ts_headline's answer: "<" never occurs in the escaped text, so the
+# passages can be told apart (and found again in the text) before it becomes " … ".
+_GAP = "<…>"
+_PASSAGES = f'MaxFragments=2, MaxWords=25, MinWords=10, FragmentDelimiter="{_GAP}", {_MARK}'
 # A title is shown whole; long texts as (up to two) passages around the matches.
 _HEADLINE_OPTIONS = {
     "title": f"HighlightAll=true, {_MARK}",
-    "description": f'MaxFragments=2, MaxWords=25, MinWords=10, FragmentDelimiter=" … ", {_MARK}',
-    "transcript": f'MaxFragments=2, MaxWords=25, MinWords=10, FragmentDelimiter=" … ", {_MARK}',
+    "description": _PASSAGES,
+    "transcript": _PASSAGES,
 }
+_EXCERPTED = ("description", "transcript")
+# ts_headline leaves out the punctuation around its passages: text up to this long before the
+# first passage or after the last is fetched, to show it when it holds no word (snippets.py).
+_EDGE_CHARS = 64
+_CUE_OPTIONS = f"HighlightAll=true, {_MARK}"
 _cues = SearchCue.__table__
 _documents = SearchDocument.__table__
 
@@ -90,12 +103,40 @@ def _count(connection: Connection, where: ColumnElement[bool]):
     return total, facets
 
 
+_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"))
+
+
 def _escaped(text: ColumnElement) -> ColumnElement:
     """The text as HTML, escaped before ts_headline so only its <mark> tags are markup."""
-    for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"),
-                              ("'", "&#x27;")):
+    for character, entity in _ENTITIES:
         text = func.replace(text, character, entity)
     return text
+
+
+def _source_text(html: ColumnElement) -> ColumnElement:
+    """A passage of ts_headline's answer as the text it came from: no marks, no entities."""
+    text = func.replace(func.replace(html, _START_SEL, ""), _STOP_SEL, "")
+    for character, entity in reversed(_ENTITIES):  # &amp; last: "&amp;lt;" is "&lt;"
+        text = func.replace(text, entity, character)
+    return text
+
+
+def _edge(length: ColumnElement, cut: ColumnElement) -> ColumnElement:
+    """`cut` when the passage is found `length` characters from its end of the text and that
+    is short; NULL (taken as cut) otherwise."""
+    return case((and_(length >= 0, length <= _EDGE_CHARS), cut))
+
+
+def _before_first_passage(headline: ColumnElement, text: ColumnElement) -> ColumnElement:
+    first = _source_text(func.split_part(headline, _GAP, 1))
+    found_at = func.strpos(text, first)
+    return _edge(found_at - 1, func.left(text, found_at - 1))
+
+
+def _after_last_passage(headline: ColumnElement, text: ColumnElement) -> ColumnElement:
+    last = _source_text(func.reverse(func.split_part(func.reverse(headline), _GAP[::-1], 1)))
+    found_at = func.strpos(func.reverse(text), func.reverse(last))  # the last occurrence
+    return _edge(found_at - 1, func.right(text, found_at - 1))
 
 
 def _page(connection: Connection, tree, where, rank, newest: bool, offset: int,
@@ -112,16 +153,34 @@ def _page(connection: Connection, tree, where, rank, newest: bool, offset: int,
                 ENGLISH, _escaped(_documents.c[field]), tsquery(words),
                 bindparam(f"headline_{field}", options, type_=Text()),
             ).label(field)
+    # Materialized: each headline is read three times below, and is the costly part.
+    page = (select(ranked.c.video_id, ranked.c.score, ranked.c.created_at, *snippets.values())
+            .join_from(ranked, _documents, _documents.c.video_id == ranked.c.video_id)
+            .cte("page").prefix_with("MATERIALIZED"))
+    edges = [edge for field in snippets if field in _EXCERPTED for edge in (
+        _before_first_passage(page.c[field], _documents.c[field]).label(f"{field}_before"),
+        _after_last_passage(page.c[field], _documents.c[field]).label(f"{field}_after"))]
     rows = connection.execute(
-        select(ranked.c.video_id, ranked.c.score, *snippets.values())
-        .join_from(ranked, _documents, _documents.c.video_id == ranked.c.video_id)
-        .order_by(*([] if newest else [ranked.c.score.desc()]), ranked.c.created_at.desc(),
-                  ranked.c.video_id.desc())
+        select(page.c.video_id, page.c.score, *(page.c[field] for field in snippets), *edges)
+        .join_from(page, _documents, _documents.c.video_id == page.c.video_id)
+        .order_by(*([] if newest else [page.c.score.desc()]), page.c.created_at.desc(),
+                  page.c.video_id.desc())
     ).mappings().all()
     return [SearchHit(video_id=row["video_id"], score=_finite(row["score"]),
-                      highlights={field: row[field] for field in snippets
-                                  if row[field] and "<mark" in row[field]},
-                      caption_hits=[]) for row in rows]
+                      highlights=_snippets(row, snippets), caption_hits=[]) for row in rows]
+
+
+def _snippets(row, fields) -> dict[str, str]:
+    found = {}
+    for field in fields:
+        headline = row[field]
+        if not headline or "<mark" not in headline:
+            continue
+        if field in _EXCERPTED:
+            headline = excerpt(headline.replace(_GAP, BETWEEN), head=row[f"{field}_before"],
+                               tail=row[f"{field}_after"])
+        found[field] = headline
+    return found
 
 
 def _finite(score) -> float:
@@ -142,9 +201,13 @@ def _add_caption_hits(connection: Connection, tree, hits: list[SearchHit]) -> No
                 .where(_cues.c.video_id.in_(by_video),
                        _cues.c.words.bool_op("@@")(tsquery(said)))
                 .subquery())
+    # Marked on the moments shown only (outside the numbering), the whole cue each.
+    marked = func.ts_headline(ENGLISH, _escaped(numbered.c.text), tsquery(said),
+                              bindparam("cue_headline", _CUE_OPTIONS, type_=Text()))
     moments = connection.execute(
-        select(numbered.c.video_id, numbered.c.start_s, numbered.c.text)
+        select(numbered.c.video_id, numbered.c.start_s, numbered.c.text, marked)
         .where(numbered.c.number <= CAPTION_HITS_PER_VIDEO)
         .order_by(numbered.c.start_s, numbered.c.video_id, numbered.c.text))
-    for video_id, start_s, text in moments:
-        by_video[video_id].caption_hits.append(CaptionHit(start_s=float(start_s), text=text))
+    for video_id, start_s, text, html in moments:
+        by_video[video_id].caption_hits.append(
+            CaptionHit(start_s=float(start_s), text=text, html=html))

@@ -26,7 +26,10 @@ class SearchArgsSchema(Schema):
 class CaptionHitSchema(Schema):
     start_s = fields.Float(required=True, metadata={
         "description": "Seconds from the start; open /videos/<id>?t=<seconds> to play there."})
-    text = fields.String(required=True)
+    text = fields.String(required=True, metadata={"description": "The words said, as plain text."})
+    html = fields.String(required=True, metadata={
+        "description": "The same words as HTML: the text escaped, the searched words (in any "
+                       "of their forms, e.g. \"groups\" for grouping) in <mark>."})
 
 
 class SearchResultSchema(Schema):
@@ -34,7 +37,8 @@ class SearchResultSchema(Schema):
     score = fields.Float(required=True)
     highlights = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
                              metadata={"description": "Field name -> HTML snippet: the text "
-                                       "escaped, matched words in <mark>."})
+                                       "escaped, matched words in <mark>, and \"…\" where "
+                                       "the snippet starts or ends inside the text."})
     caption_hits = fields.List(fields.Nested(CaptionHitSchema), required=True)
 
 

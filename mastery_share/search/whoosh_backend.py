@@ -2,6 +2,7 @@
 
 Every query runs with the viewer's visibility rule as a Whoosh filter, so totals, pages,
 facet counts, caption hits and suggestions only ever count videos the viewer may watch.
+Queries read through the index the process keeps open (whoosh_readers.py).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from whoosh import highlight, sorting
+from whoosh import sorting
 from whoosh.searching import Results, Searcher
 
 from .backend import (
@@ -24,13 +25,14 @@ from .backend import (
     VideoDocument,
     empty_facets,
 )
+from .whoosh_highlight import field_snippets, marked_whole_text, use_snippets
 from .whoosh_query import cue_query, parse_user_query, video_filter, visibility_filter
+from .whoosh_readers import forget_readers, readers_for
 from .whoosh_schema import whoosh_documents
 from .whoosh_store import DAMAGED_INDEX_ERRORS, IndexStore, close_index_files
 from .whoosh_suggest import suggest
 
 CAPTION_HITS_PER_VIDEO = 5
-HIGHLIGHTED_FIELDS = ("title", "description", "transcript")
 _FACETS = {
     "practice": sorting.FieldFacet("practices", allow_overlap=True),
     "school": sorting.FieldFacet("school_id"),
@@ -42,8 +44,12 @@ _OPEN_ATTEMPTS = 3
 
 class WhooshBackend(SearchBackend):
     def __init__(self, root: str | Path) -> None:
-        self.store = IndexStore(root)
+        self.store = IndexStore(Path(root).resolve())
         self._local = threading.local()  # the writer of the batch this thread is in
+
+    def dispose(self) -> None:
+        """Close the searchers this process keeps on the index (tests, before removing it)."""
+        forget_readers(self.store.root)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -125,18 +131,9 @@ class WhooshBackend(SearchBackend):
 
     @contextlib.contextmanager
     def _searcher(self) -> Iterator[Searcher]:
-        index = self.store.open(self.store.current_name())
-        try:
-            searcher = index.searcher()
-        except DAMAGED_INDEX_ERRORS as error:
-            close_index_files(index)
-            raise IndexUnavailable(f"The search index cannot be read: {error}") from error
-        try:
-            with searcher:
-                yield searcher
-        except DAMAGED_INDEX_ERRORS:
-            close_index_files(index)
-            raise
+        """A searcher on the latest commit, this thread's alone while inside."""
+        with readers_for(self.store).searcher() as searcher:
+            yield searcher
 
     def query(self, request: SearchRequest) -> SearchResponse:
         for attempt in range(_OPEN_ATTEMPTS):
@@ -169,10 +166,9 @@ def _answer(searcher: Searcher, request: SearchRequest) -> SearchResponse:
     total = len(results)
     offset = (request.page - 1) * request.per_page
     page_hits = results[offset:offset + request.per_page] if offset < total else []
-    results.formatter = highlight.HtmlFormatter(tagname="mark", classname="match",
-                                                between=" … ")
+    use_snippets(results)
     hits = [SearchHit(video_id=int(hit["video_id"]), score=_finite(hit.score),
-                      highlights=_highlights(hit), caption_hits=[]) for hit in page_hits]
+                      highlights=field_snippets(hit), caption_hits=[]) for hit in page_hits]
     _add_caption_hits(searcher, request, parsed.query, hits)
     suggestion = None
     # Every word of a query that found something is spelt as in some visible video.
@@ -194,21 +190,6 @@ def _finite(score) -> float:
     return value if math.isfinite(value) else 0.0
 
 
-def _highlights(hit) -> dict[str, str]:
-    snippets = {}
-    for fieldname in HIGHLIGHTED_FIELDS:
-        # A title is shown whole; long texts as the passages around the matches.
-        hit.results.fragmenter = (highlight.WholeFragmenter(charlimit=None)
-                                  if fieldname == "title" else
-                                  highlight.ContextFragmenter(maxchars=160, surround=60,
-                                                              charlimit=None))
-        # HtmlFormatter escapes the stored text itself; only <mark> tags are added.
-        snippet = hit.highlights(fieldname, top=2)
-        if snippet:
-            snippets[fieldname] = snippet
-    return snippets
-
-
 def _facet_counts(results: Results) -> dict[str, dict[str, int]]:
     facets = {}
     for name in _FACETS:
@@ -227,9 +208,13 @@ def _add_caption_hits(searcher: Searcher, request: SearchRequest, user_query,
     if cues is None:
         return
     found = searcher.search(cues, filter=visibility_filter(request.viewer), limit=None)
-    moments = sorted((float(cue["start_s"]), int(cue["video_id"]), cue["transcript"])
-                     for cue in found)
-    for start_s, video_id, text in moments:
-        hit = by_video.get(video_id)
+    use_snippets(found)
+    moments = sorted(found, key=lambda cue: (float(cue["start_s"]), int(cue["video_id"]),
+                                             cue["transcript"]))
+    for cue in moments:
+        hit = by_video.get(int(cue["video_id"]))
         if hit is not None and len(hit.caption_hits) < CAPTION_HITS_PER_VIDEO:
-            hit.caption_hits.append(CaptionHit(start_s=start_s, text=text))
+            # The cue's own words, with those searched for marked (in any English form).
+            hit.caption_hits.append(CaptionHit(start_s=float(cue["start_s"]),
+                                               text=cue["transcript"],
+                                               html=marked_whole_text(cue, "transcript")))

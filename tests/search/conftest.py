@@ -6,6 +6,7 @@ PostgreSQL full-text search on one PostgreSQL database migrated once per session
 before each test. A test or module that only concerns one backend sets `search_kind`."""
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -104,6 +105,21 @@ def vtt(*cues: tuple[float, str]) -> bytes:
 
     blocks = [f"{stamp(start)} --> {stamp(start + 2)}\n{text}" for start, text in cues]
     return ("WEBVTT\n\n" + "\n\n".join(blocks) + "\n").encode()
+
+
+def written_in_vtt(text: str) -> str:
+    """Cue text as WebVTT writes these characters (a bare "<b>" would be cue markup)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unmarked(snippet: str) -> str:
+    """A snippet without its <mark> tags: the escaped text it shows."""
+    return re.sub(r"</?mark[^>]*>", "", snippet)
+
+
+def marks(html: str) -> str:
+    """HTML with every <mark ...> written the same way, whatever the backend's classes."""
+    return re.sub(r"<mark [^>]*>", "<mark>", html)
 
 
 @pytest.fixture

@@ -1,10 +1,13 @@
 """What a search finds: stemming, phrases, prefixes, named fields, snippets, order, pages."""
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from mastery_share.search.backend import SearchFilters
 from mastery_share.search.services import search_videos
+from tests.search.conftest import marks, unmarked, written_in_vtt
 
 
 def titles(found) -> list[str]:
@@ -87,6 +90,79 @@ def test_snippets_mark_the_matched_words_and_escape_the_text(ready_video, teache
     assert "&lt;script&gt;" in highlights["title"]
     assert "<mark" in highlights["title"] and "Grouping</mark>" in highlights["title"]
     assert "&lt;b&gt;<mark" in highlights["description"]
+
+
+FILLER = ("First we warm up with a short story about the weekend and the weather outside, "
+          "then everyone takes out a notebook and writes the date at the top of the page. ")
+
+
+def test_a_snippet_from_inside_a_long_text_starts_and_ends_with_an_ellipsis(
+        ready_video, teacher):
+    ready_video(teacher, title="Reading block", captions=[(3, "Good morning")],
+                description=FILLER * 2 + "Then the class moves into flexible groups. " + FILLER)
+    snippet = search_videos(teacher, "grouping").items[0].highlights["description"]
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert marks(snippet).count("<mark>groups</mark>") == 1
+    inner = unmarked(snippet).strip("… ")
+    assert inner in html.escape(FILLER * 2 + "Then the class moves into flexible groups. " + FILLER)
+
+
+def test_a_snippet_that_begins_the_text_has_an_ellipsis_only_where_it_was_cut(
+        ready_video, teacher):
+    ready_video(teacher, title="Reading block", description="Groups first. " + FILLER * 3)
+    snippet = search_videos(teacher, "grouping").items[0].highlights["description"]
+    assert marks(snippet).startswith("<mark>Groups</mark> first.")
+    assert snippet.endswith("…")
+
+
+def test_a_snippet_of_two_passages_is_joined_by_an_ellipsis_and_shows_both_ends(
+        ready_video, teacher):
+    description = "Groups first. " + FILLER * 3 + "And at the end, groups again."
+    ready_video(teacher, title="Reading block", description=description)
+    snippet = search_videos(teacher, "grouping").items[0].highlights["description"]
+    assert marks(snippet).startswith("<mark>Groups</mark> first.")
+    assert marks(snippet).endswith("<mark>groups</mark> again.")
+    assert " … " in snippet
+
+
+def test_a_snippet_that_is_the_whole_text_has_no_ellipsis(ready_video, teacher):
+    description = '"Groups," she said, <b>twice</b> & smiling.'
+    ready_video(teacher, title="Groups <at> the carpet", description=description)
+    highlights = search_videos(teacher, "grouping").items[0].highlights
+    assert unmarked(highlights["description"]) == html.escape(description)
+    assert unmarked(highlights["title"]) == html.escape("Groups <at> the carpet")
+    assert "…" not in highlights["description"] + highlights["title"]
+
+
+def test_caption_moments_mark_the_searched_words_in_any_of_their_forms(ready_video, teacher):
+    ready_video(teacher, title="Reading block",
+                captions=[(5, "Now get into your groups of four"), (9, "Take out a pencil"),
+                          (14, "Grouping by interest, not by level")])
+    hits = search_videos(teacher, "grouping").items[0].caption_hits
+    assert [(hit.start_s, hit.text, marks(hit.html)) for hit in hits] == [
+        (5.0, "Now get into your groups of four", "Now get into your <mark>groups</mark> of four"),
+        (14.0, "Grouping by interest, not by level",
+         "<mark>Grouping</mark> by interest, not by level")]
+
+
+def test_caption_moments_mark_every_word_of_a_phrase_and_of_a_prefix(ready_video, teacher):
+    ready_video(teacher, title="Closing", captions=[(7, "Exit tickets tell me who needs help"),
+                                                    (30, "Differentiate the exit task")])
+    hits = search_videos(teacher, 'said:"exit tickets"').items[0].caption_hits
+    assert [marks(hit.html) for hit in hits] == [
+        "<mark>Exit</mark> <mark>tickets</mark> tell me who needs help"]
+    hits = search_videos(teacher, "said:differ*").items[0].caption_hits
+    assert [marks(hit.html) for hit in hits] == ["<mark>Differentiate</mark> the exit task"]
+
+
+def test_caption_moments_are_escaped_so_a_caption_cannot_inject_markup(ready_video, teacher):
+    said = '<script>alert("groups")</script> & <b>groups</b>'
+    ready_video(teacher, title="Odd captions", captions=[(3, written_in_vtt(said))])
+    hit = search_videos(teacher, "groups").items[0].caption_hits[0]
+    assert hit.text == said
+    assert "<script" not in hit.html and "<b>" not in hit.html
+    assert unmarked(hit.html) == html.escape(said)
+    assert marks(hit.html).count("<mark>groups</mark>") == 2
 
 
 def test_filters_narrow_results_and_facets_count_what_is_found(library, teacher, school):

@@ -8,7 +8,7 @@ import pytest
 from mastery_share.search.engine import search_backend
 from mastery_share.search.postgres_backend import PostgresBackend
 from tests.conftest import PASSWORD, sign_in
-from tests.search.conftest import postgres_only, whoosh_only
+from tests.search.conftest import marks, postgres_only, whoosh_only, written_in_vtt
 
 ODD = ['"unbalanced', "AND OR NOT", "(((", "title:", "*", "école 数学 🍎", "[a TO",
        "grouping^999999999999", "%", "\\", "a" * 5000]
@@ -47,11 +47,28 @@ def test_the_page_lists_ranked_results_with_snippets_moments_and_facets(
     assert "1 video for" in page
     assert "<mark" in page and "&lt;every&gt;" in page and "<every>" not in page
     video_id = re.search(r'href="/videos/(\d+)"', page).group(1)
-    assert f'href="/videos/{video_id}?t=42">0:42 — Exit tickets tell me' in page
-    assert f'href="/videos/{video_id}?t=125">2:05 — Hand me your exit ticket' in page
+    # Each moment links to its second, the searched words marked in what is said.
+    assert (f'href="/videos/{video_id}?t=42">0:42 — <mark>Exit</mark> <mark>tickets</mark> '
+            "tell me") in marks(page)
+    assert (f'href="/videos/{video_id}?t=125">2:05 — Hand me your <mark>exit</mark> '
+            "<mark>ticket</mark> on the way out") in marks(page)
     assert "Data-driven instruction" in page  # the practice facet, by name
     assert "in our school only" not in page
     assert 'href="/search" aria-current="page"' in page or 'aria-current="page"' in page
+
+
+def test_a_script_said_in_a_caption_is_shown_as_text_on_the_page_and_in_the_api(
+        client, teacher, token, ready_video):
+    said = '<script>alert("tickets")</script> <img src=x onerror=alert(1)> tickets'
+    ready_video(teacher, title="Odd captions", captions=[(3, written_in_vtt(said))])
+    sign_in(client, teacher)
+    page = client.get("/search?q=tickets").get_data(as_text=True)
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(&quot;<mark" in page
+    hit = api_search(client, token, q="tickets").get_json()["results"][0]["caption_hits"][0]
+    assert hit["text"] == said
+    assert "<script" not in hit["html"] and "<img" not in hit["html"]
+    assert marks(hit["html"]).endswith("&gt; <mark>tickets</mark>")
 
 
 def test_facet_links_filter_the_results(client, teacher, library):
@@ -111,9 +128,11 @@ def test_the_api_answers_in_the_documented_shape(client, token, library):
     assert result["video"]["title"] == "Exit tickets <every> day"
     assert result["score"] > 0
     assert "<mark" in result["highlights"]["title"]
-    assert result["caption_hits"] == [
-        {"start_s": 42.0, "text": "Exit tickets tell me who needs a small group"},
-        {"start_s": 125.0, "text": "Hand me your exit ticket on the way out"}]
+    assert [{**hit, "html": marks(hit["html"])} for hit in result["caption_hits"]] == [
+        {"start_s": 42.0, "text": "Exit tickets tell me who needs a small group",
+         "html": "<mark>Exit</mark> <mark>tickets</mark> tell me who needs a small group"},
+        {"start_s": 125.0, "text": "Hand me your exit ticket on the way out",
+         "html": "Hand me your <mark>exit</mark> <mark>ticket</mark> on the way out"}]
     assert set(body["facets"]) == {"practice", "school", "grade_band", "subject"}
     assert body["facets"]["practice"] == {"data-driven-instruction": 1}
 
@@ -168,8 +187,9 @@ def test_the_api_on_postgres_search_finds_moments_counts_facets_and_hides_privat
     assert body["total"] == 1
     assert [result["video"]["title"] for result in body["results"]] == [
         "Exit tickets <every> day"]
-    assert body["results"][0]["caption_hits"][0] == {
-        "start_s": 42.0, "text": "Exit tickets tell me who needs a small group"}
+    first = body["results"][0]["caption_hits"][0]
+    assert (first["start_s"], first["text"]) == (42.0,
+                                                 "Exit tickets tell me who needs a small group")
     assert body["facets"]["practice"] == {"data-driven-instruction": 1}
     assert body["facets"]["school"] == {str(school.id): 1}
     # Not even a word only the private video has is found, counted or suggested.
