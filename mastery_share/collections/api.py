@@ -40,24 +40,26 @@ def item_to_dict(view: ItemView) -> dict:
     }
 
 
-def collection_to_dict(viewer, collection) -> dict:
+def _details(collection) -> dict:
     return {
         "id": collection.id, "title": collection.title, "purpose": collection.purpose,
         "meeting_date": collection.meeting_date, "visibility": collection.visibility,
         "curator": {"id": collection.curator.id, "name": collection.curator.name},
+        "updated_at": collection.updated_at,
+    }
+
+
+def collection_to_dict(viewer, collection) -> dict:
+    return {
+        **_details(collection),
         "can_edit": can_edit_collection(viewer, collection), "version": collection.version,
         "items": [item_to_dict(view) for view in item_views(viewer, collection)],
-        "created_at": collection.created_at, "updated_at": collection.updated_at,
+        "created_at": collection.created_at,
     }
 
 
 def collection_summary(collection) -> dict:
-    return {
-        "id": collection.id, "title": collection.title, "purpose": collection.purpose,
-        "meeting_date": collection.meeting_date, "visibility": collection.visibility,
-        "curator": {"id": collection.curator.id, "name": collection.curator.name},
-        "item_count": len(collection.items), "updated_at": collection.updated_at,
-    }
+    return {**_details(collection), "item_count": len(collection.items)}
 
 
 _LISTS = {"mine": my_collections, "shared": shared_with_me, "saved": saved_collections}

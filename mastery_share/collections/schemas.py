@@ -73,30 +73,28 @@ class ItemSchema(Schema):
     end_s = fields.Float(allow_none=True, required=True)
 
 
-class CollectionSummarySchema(Schema):
+class _CollectionDetailsSchema(Schema):
+    """What a listing and a full read share."""
+
     id = fields.Integer(required=True)
     title = fields.String(required=True)
     purpose = fields.String(required=True)
     meeting_date = fields.Date(allow_none=True, required=True)
     visibility = fields.String(required=True)
     curator = fields.Nested(RefSchema, required=True)
-    item_count = fields.Integer(required=True)
     updated_at = fields.DateTime(required=True)
+
+
+class CollectionSummarySchema(_CollectionDetailsSchema):
+    item_count = fields.Integer(required=True)
 
 
 class CollectionListSchema(Schema):
     collections = fields.List(fields.Nested(CollectionSummarySchema), required=True)
 
 
-class CollectionSchema(Schema):
-    id = fields.Integer(required=True)
-    title = fields.String(required=True)
-    purpose = fields.String(required=True)
-    meeting_date = fields.Date(allow_none=True, required=True)
-    visibility = fields.String(required=True)
-    curator = fields.Nested(RefSchema, required=True)
+class CollectionSchema(_CollectionDetailsSchema):
     can_edit = fields.Boolean(required=True)
     version = fields.Integer(required=True)
     items = fields.List(fields.Nested(ItemSchema), required=True)
     created_at = fields.DateTime(required=True)
-    updated_at = fields.DateTime(required=True)
