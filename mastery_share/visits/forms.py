@@ -3,6 +3,7 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -13,6 +14,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..accounts.forms import CheckboxListField
 from ..accounts.models import GRADE_BANDS, SUBJECTS
+from ..text_fields import PlainText
+from .local_time import repeated_time_choices
 from .slots import DURATION_RANGE, MAX_CAPACITY, MAX_REPEAT_WEEKS
 
 
@@ -20,17 +23,22 @@ class SlotForm(FlaskForm):
     date = DateField("Day", validators=[InputRequired(message="Choose the day.")])
     start_time = TimeField("Start time", validators=[InputRequired(message="Choose the time.")],
                            description="In your school's time zone.")
+    # Offered only when the day and time happen twice (the fall-back night): see
+    # offer_repeated_time. Its choices are set per request, so they are not validated here;
+    # the service refuses anything but "first" or "second" by asking again.
+    occurrence = RadioField("Which one?", choices=[], validate_choice=False,
+                            validators=[Optional()])
     duration_min = IntegerField("Length (minutes)", default=45,
                                 validators=[InputRequired(message="Enter the minutes."),
                                             NumberRange(*DURATION_RANGE)])
     capacity = IntegerField("Seats for visitors", default=3,
                             validators=[InputRequired(message="Enter the number of seats."),
                                         NumberRange(1, MAX_CAPACITY)])
-    room = StringField("Room", validators=[Optional(), Length(max=80)],
+    room = StringField("Room", validators=[Optional(), Length(max=80), PlainText()],
                        description="Where visitors go, e.g. “Room 12, east wing”.")
     focus = TextAreaField("What visitors will see",
                           validators=[InputRequired(message="Describe the focus of the visit."),
-                                      Length(max=2000)],
+                                      Length(max=2000), PlainText()],
                           render_kw={"rows": 3},
                           description="e.g. “Station rotation in 4th grade math: watch the "
                                       "teacher-led table and the must-do board.”")
@@ -45,7 +53,20 @@ class SlotForm(FlaskForm):
         choices=[SelectChoice(0, "Just this once")]
         + [SelectChoice(n, f"Every week for {n} more week{'s' if n > 1 else ''}")
            for n in range(1, MAX_REPEAT_WEEKS + 1)],
-        description="Each week has its own seats.")
+        description="Each week has its own seats and the same local time. On the night the "
+                    "clocks spring forward, a time they skip moves an hour later that week "
+                    "(2:30 AM becomes 3:30 AM); on the night they fall back, a time they show "
+                    "twice is the first one.")
+
+
+def offer_repeated_time(form: SlotForm, zone_name: str) -> None:
+    """Ask which one when the form's day and start time happen twice in the zone (1:30 AM on
+    the fall-back night), instead of guessing."""
+    day, at = form.date.data, form.start_time.data
+    form.occurrence.choices = repeated_time_choices(day, at, zone_name) if day and at else []
+    if form.occurrence.choices:
+        form.occurrence.label.text = (f"{at.strftime('%I:%M').lstrip('0')} {at:%p} happens twice "
+                                      "that night (the clocks fall back an hour): which one?")
 
 
 class EditSlotForm(SlotForm):
@@ -58,10 +79,12 @@ class ActionForm(FlaskForm):
 
 class ReflectionForm(FlaskForm):
     saw = TextAreaField("What I saw", validators=[InputRequired(message="Write a sentence or two."),
-                                                  Length(max=2000)], render_kw={"rows": 4})
+                                                  Length(max=2000), PlainText(multiline=True)],
+                        render_kw={"rows": 4})
     will_try = TextAreaField("What I will try",
                              validators=[InputRequired(message="Write a sentence or two."),
-                                         Length(max=2000)], render_kw={"rows": 4})
+                                         Length(max=2000), PlainText(multiline=True)],
+                             render_kw={"rows": 4})
     practices = CheckboxListField("Practices this visit was about")
 
 

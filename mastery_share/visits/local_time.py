@@ -12,33 +12,110 @@ def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def local_to_utc(day: date, at: time, zone_name: str, *, field: str = "start_time") -> datetime:
+# Which of the two moments a wall-clock time of the fall-back night means, in time order.
+OCCURRENCES = ("first", "second")
+
+
+class AmbiguousLocalTime(Invalid):
+    """A wall-clock time the clocks show twice (the fall-back night): asked, never guessed.
+
+    `choices` are (occurrence, label) pairs such as ("first", "1:30 AM CDT (first)").
+    """
+
+    def __init__(self, message: str, fields: dict[str, str],
+                 choices: list[tuple[str, str]]) -> None:
+        super().__init__(message, fields)
+        self.choices = choices
+
+
+def instants_of(day: date, at: time, zone_name: str) -> list[datetime]:
+    """Every UTC instant at which the zone's clocks show `at` on `day`, in time order: none in
+    a spring-forward gap, two in the hour repeated on the fall-back night, one otherwise."""
+    tz = zone(zone_name)
+    wall = datetime.combine(day, at)
+    found: list[datetime] = []
+    for fold in (0, 1):
+        try:
+            instant = wall.replace(tzinfo=tz, fold=fold).astimezone(UTC)
+        except OverflowError:  # a day at the very edge of the calendar, 9999-12-31
+            raise Invalid("That day is out of range.",
+                          {"date": "Choose a day within the next year."}) from None
+        # A round trip that lands on another wall time means `at` was skipped that night.
+        if instant.astimezone(tz).replace(tzinfo=None) == wall and instant not in found:
+            found.append(instant)
+    return sorted(found)
+
+
+def _wall_label(instant: datetime, zone_name: str) -> str:
+    local = to_local(instant, zone_name)
+    return f"{_clock(local)} {local:%p %Z}"
+
+
+def repeated_time_choices(day: date, at: time, zone_name: str) -> list[tuple[str, str]]:
+    """[("first", "1:30 AM CDT (first)"), ("second", "1:30 AM CST (second)")] when the clocks
+    show `at` twice on `day`; [] otherwise."""
+    try:
+        instants = instants_of(day, at, zone_name)
+    except Invalid:
+        return []  # nothing to offer: the service says what is wrong with the day
+    if len(instants) < 2:
+        return []
+    return [(name, f"{_wall_label(instant, zone_name)} ({name})")
+            for name, instant in zip(OCCURRENCES, instants, strict=True)]
+
+
+def local_to_utc(day: date, at: time, zone_name: str, *, occurrence: str | None = None,
+                 field: str = "start_time") -> datetime:
     """The UTC instant of a wall-clock time in a zone.
 
-    A time skipped by a daylight-saving change (2:30 on the spring-forward night) is refused;
-    a repeated one (1:30 on the fall-back night) means its first occurrence.
+    A time skipped by a daylight-saving change (2:30 on the spring-forward night) is refused
+    with the time it would have been; a repeated one (1:30 on the fall-back night) needs
+    `occurrence` ("first" or "second"), else AmbiguousLocalTime asks for it.
     """
-    tz = zone(zone_name)
-    local = datetime.combine(day, at).replace(tzinfo=tz, fold=0)
-    instant = local.astimezone(UTC)
-    if instant.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
-        raise Invalid(f"{at.strftime('%H:%M')} does not exist on {day:%b %d, %Y} in "
-                      f"{zone_name}: the clocks change that night.",
+    instants = instants_of(day, at, zone_name)
+    if len(instants) == 1:
+        return instants[0]
+    clock = f"{_clock(datetime.combine(day, at))} {at:%p}"
+    where = f"{day:%a %b} {day.day}, {day.year} in {zone_label(zone_name)}"
+    if not instants:
+        # PEP 495: fold=0 reads a skipped time with the offset before the jump, so it lands
+        # one gap later, on the wall time a clock that was not changed would show.
+        later = _wall_label(datetime.combine(day, at, tzinfo=zone(zone_name)).astimezone(UTC),
+                            zone_name)
+        raise Invalid(f"{clock} does not exist on {where}: the clocks skip ahead that night "
+                      f"(daylight saving time begins). Choose another time, e.g. {later}.",
                       {field: "That time is skipped by the daylight-saving change."})
-    return instant
+    if occurrence in OCCURRENCES:
+        return instants[OCCURRENCES.index(occurrence)]
+    choices = repeated_time_choices(day, at, zone_name)
+    raise AmbiguousLocalTime(
+        f"{clock} happens twice on {where}: the clocks fall back an hour that night. "
+        f"Choose {choices[0][1]} or {choices[1][1]}.",
+        {"occurrence": f"Choose the first or the second {clock}."}, choices)
+
+
+def series_local_to_utc(day: date, at: time, zone_name: str) -> datetime:
+    """The instant of a weekly repeat's wall-clock time, never refused: a time skipped by the
+    spring-forward change moves forward by the gap (2:30 becomes 3:30 that week), and a time
+    repeated on the fall-back night is its first occurrence (the offset of the week before)."""
+    # PEP 495's fold=0 gives exactly that rule for both cases.
+    return datetime.combine(day, at, tzinfo=zone(zone_name)).astimezone(UTC)
 
 
 def weekly_occurrences(first: datetime, zone_name: str, extra_weeks: int) -> list[datetime]:
-    """`first` and the same local wall-clock time on each of the next `extra_weeks` weeks.
+    """`first` itself, then the same local wall-clock time on each of the next `extra_weeks`
+    weeks (see series_local_to_utc for the nights the clocks change).
 
-    Weeks are added in local time, so a 9:00 visit stays at 9:00 across a daylight-saving
-    change (its UTC time moves by an hour).
+    `first` is kept as the exact instant it was given: re-reading its wall time would turn
+    the second 1:30 AM of the fall-back night into the first, an hour early. Weeks are added
+    in local time, so a 9:00 visit stays at 9:00 across a daylight-saving change (its UTC
+    time moves by an hour).
     """
-    tz = zone(zone_name)
-    local = first.astimezone(tz)
-    return [local_to_utc(local.date() + timedelta(weeks=week), local.time().replace(tzinfo=None),
-                         zone_name)
-            for week in range(extra_weeks + 1)]
+    local = first.astimezone(zone(zone_name))
+    wall = local.time().replace(tzinfo=None, fold=0)
+    return [first.astimezone(UTC)] + [
+        series_local_to_utc(local.date() + timedelta(weeks=week), wall, zone_name)
+        for week in range(1, extra_weeks + 1)]
 
 
 def to_local(moment: datetime, zone_name: str) -> datetime:

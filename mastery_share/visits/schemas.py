@@ -5,10 +5,11 @@ from marshmallow import Schema, fields, validate
 
 from ..accounts.models import GRADE_BANDS, SUBJECTS
 from ..api.schemas import RefSchema
+from ..query_args import MAX_ID
+from ..text_fields import PlainText
 from .models import BookingStatus, SlotStatus
 from .slots import DURATION_RANGE, MAX_CAPACITY, MAX_REPEAT_WEEKS
 
-MAX_ID = 2**31 - 1
 
 
 def _ids():
@@ -26,8 +27,8 @@ class VisitSlotEditSchema(Schema):
         "description": "ISO 8601 with a UTC offset; shown in the school's time zone."})
     duration_min = fields.Integer(validate=validate.Range(*DURATION_RANGE))
     capacity = fields.Integer(validate=validate.Range(min=1, max=MAX_CAPACITY))
-    room = fields.String(validate=validate.Length(max=80))
-    focus = fields.String(validate=validate.Length(min=1, max=2000),
+    room = fields.String(validate=[validate.Length(max=80), PlainText()])
+    focus = fields.String(validate=[validate.Length(min=1, max=2000), PlainText()],
                           metadata={"description": "What visitors will see."})
     practices = _slugs()
     video_ids = _ids()
@@ -37,10 +38,14 @@ class VisitSlotEditSchema(Schema):
 
 class VisitSlotCreateSchema(VisitSlotEditSchema):
     starts_at = fields.AwareDateTime(required=True, metadata={
-        "description": "ISO 8601 with a UTC offset; repeats keep the local wall-clock time."})
+        "description": "ISO 8601 with a UTC offset, kept as the exact instant given (on the "
+                       "fall-back night the offset says which 1:30 AM is meant); weekly "
+                       "repeats keep the local wall-clock time in the school's zone: a time "
+                       "skipped by spring-forward moves an hour later that week, a time shown "
+                       "twice on the fall-back night is the first."})
     duration_min = fields.Integer(required=True, validate=validate.Range(*DURATION_RANGE))
     capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_CAPACITY))
-    focus = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    focus = fields.String(required=True, validate=[validate.Length(min=1, max=2000), PlainText()])
     repeat_weekly = fields.Integer(load_default=0,
                                    validate=validate.Range(min=0, max=MAX_REPEAT_WEEKS),
                                    metadata={"description": "Extra weekly occurrences, 0-12."})
@@ -116,9 +121,11 @@ class BookingSchema(Schema):
 
 
 class ReflectionCreateSchema(Schema):
-    saw = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+    saw = fields.String(required=True, validate=[validate.Length(min=1, max=2000),
+                                                 PlainText(multiline=True)],
                         metadata={"description": "What I saw."})
-    will_try = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+    will_try = fields.String(required=True, validate=[validate.Length(min=1, max=2000),
+                                                      PlainText(multiline=True)],
                              metadata={"description": "What I will try."})
     practices = _slugs()
 

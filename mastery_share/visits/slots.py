@@ -10,10 +10,17 @@ from ..accounts.models import GRADE_BANDS, SUBJECTS, Practice, User
 from ..db_types import utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
+from ..text_fields import clean_text
 from ..transaction import atomic, commit
 from ..videos.models import Video
 from . import notifications
-from .local_time import format_when, local_to_utc, to_local, weekly_occurrences
+from .local_time import (
+    OCCURRENCES,
+    format_when,
+    local_to_utc,
+    to_local,
+    weekly_occurrences,
+)
 from .models import ACTIVE_STATUSES, Booking, BookingStatus, SlotStatus, VisitSlot
 from .permissions import can_host, can_manage_slot, can_see_slot
 from .seats import confirmed_count, lock_slot, promote_waitlist
@@ -40,7 +47,9 @@ def get_managed_slot(actor: User, slot_id: int) -> VisitSlot:
 
 
 def start_from(raw: dict, zone_name: str) -> datetime | None:
-    """The start as UTC from `starts_at` (an aware datetime) or a local `date` + `start_time`."""
+    """The start as UTC from `starts_at` (an aware datetime: the instant the client said,
+    whatever its offset) or a local `date` + `start_time` (+ `occurrence` on the fall-back
+    night, when that time happens twice)."""
     if raw.get("starts_at") is not None:
         starts_at = raw["starts_at"]
         if not isinstance(starts_at, datetime) or starts_at.tzinfo is None:
@@ -57,7 +66,7 @@ def start_from(raw: dict, zone_name: str) -> datetime | None:
         raise Invalid("Choose the day of the visit.", {"date": "Choose a day."})
     if not isinstance(at, time):
         raise Invalid("Choose the start time.", {"start_time": "Choose a time."})
-    return local_to_utc(day, at, zone_name)
+    return local_to_utc(day, at, zone_name, occurrence=raw.get("occurrence"))
 
 
 def _check_start(starts_at: datetime, field: str) -> None:
@@ -83,11 +92,8 @@ def _text(raw: dict, name: str, limit: int) -> str | None:
     value = raw.get(name)
     if value is None:
         return None
-    value = str(value).strip()
-    if len(value) > limit:
-        raise Invalid(f"Keep the {name} under {limit} characters.",
-                      {name: f"At most {limit} characters."})
-    return value
+    # Room and focus name the visit in calendar summaries and mail: one line each.
+    return clean_text(value, field=name, limit=limit)
 
 
 def practices_from_slugs(slugs) -> list[Practice]:
@@ -331,7 +337,8 @@ def _cancel_locked(slot: VisitSlot, actor: User) -> list[Booking]:
 
 
 def local_fields(slot: VisitSlot) -> dict:
-    """The slot's start as the form shows it: a local date and time in the school's zone."""
+    """The slot's start as the form shows it: a local date and time in the school's zone, and
+    which of the two is meant when the clocks show that time twice."""
     local = to_local(slot.starts_at, slot.school.time_zone)
-    return {"date": local.date(), "start_time": local.time().replace(tzinfo=None),
-            "duration_min": slot.duration_min}
+    return {"date": local.date(), "start_time": local.time().replace(tzinfo=None, fold=0),
+            "occurrence": OCCURRENCES[local.fold], "duration_min": slot.duration_min}

@@ -52,9 +52,14 @@ def test_a_local_time_skipped_by_spring_forward_is_refused():
                                                                       tzinfo=UTC)
 
 
-def test_a_repeated_fall_back_time_means_its_first_occurrence():
-    assert local_to_utc(date(2026, 11, 1), time(1, 30), "America/Chicago") == datetime(
-        2026, 11, 1, 6, 30, tzinfo=UTC)
+def test_a_repeated_fall_back_time_is_asked_and_either_occurrence_can_be_chosen():
+    # More in test_daylight_saving.py: the form asks, the API's offset decides.
+    with pytest.raises(Invalid, match="happens twice"):
+        local_to_utc(date(2026, 11, 1), time(1, 30), "America/Chicago")
+    assert local_to_utc(date(2026, 11, 1), time(1, 30), "America/Chicago",
+                        occurrence="first") == datetime(2026, 11, 1, 6, 30, tzinfo=UTC)
+    assert local_to_utc(date(2026, 11, 1), time(1, 30), "America/Chicago",
+                        occurrence="second") == datetime(2026, 11, 1, 7, 30, tzinfo=UTC)
 
 
 def test_times_are_shown_with_the_zone_abbreviation():
