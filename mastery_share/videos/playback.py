@@ -1,18 +1,18 @@
 """What the player needs, and serving the media behind signed URLs."""
 from __future__ import annotations
 
-from flask import Response, redirect, send_file
+from flask import Response, current_app, redirect, send_file
 
 from ..accounts.models import User
 from ..errors import NotFound
 from .captions import caption_track
 from .media_urls import MEDIA_NAMES, media_url, rendition_name
-from .models import Video, VideoStatus
+from .models import Video, VideoStatus, Visibility
 from .storage_access import media_storage
 
-# Long enough for a browser to keep seeking in a 20-minute video through the URL it was
-# redirected to; the signed app URL in the page is what grants access.
-PRESIGNED_TTL_S = 1800
+# Everyone who can watch these sees them anyway: their own browser may keep the bytes for a
+# while (posters on every list page, ranges when seeking), never a shared cache.
+_WIDELY_SEEN = (Visibility.DISTRICT.value, Visibility.NETWORK.value)
 
 
 def player_context(viewer: User, video: Video) -> dict:
@@ -52,9 +52,21 @@ def _closing(body):
             close()
 
 
+def media_cache_control(video: Video, name: str) -> str:
+    """Cache-Control for a media response: `private, no-store` for private and school videos,
+    so that once one is made private no cache anywhere still serves it; district and network
+    videos may stay in the viewer's own browser briefly (captions a minute, as owners fix
+    them), never in a shared cache."""
+    if video.visibility not in _WIDELY_SEEN:
+        return "private, no-store"
+    return "private, max-age=60" if name == "captions.vtt" else "private, max-age=600"
+
+
 def media_response(video: Video, name: str):
-    """A local file with HTTP Range support (206), or a short-lived presigned S3 redirect."""
+    """A local file with HTTP Range support (206), or a presigned S3 redirect that expires
+    after MASTERY_S3_URL_TTL_S; the store answers it with the same Cache-Control."""
     key, mime = _key_for(video, name)
+    cache_control = media_cache_control(video, name)
     storage = media_storage()
     local = storage.local_path(key)
     if local is not None:
@@ -62,16 +74,19 @@ def media_response(video: Video, name: str):
             raise NotFound("The file is missing from storage.")
         response = send_file(local, mimetype=mime, conditional=True, max_age=0)
         response.response = _closing(response.response)
-        response.headers["Cache-Control"] = "private, max-age=600"
+        response.headers["Cache-Control"] = cache_control
         return response
     if name == "captions.vtt":
         # A <track> loads same-origin only: a redirect to the store would be refused.
         response = Response(storage.read_bytes(key), mimetype=mime)
-        response.headers["Cache-Control"] = "private, max-age=60"
+        response.headers["Cache-Control"] = cache_control
         return response
-    url = storage.presigned_url(key, expires_s=PRESIGNED_TTL_S)
+    # Short: a URL handed out before the video was made private works until it expires.
+    url = storage.presigned_url(key, expires_s=int(current_app.config["S3_URL_TTL_S"]),
+                                cache_control=cache_control)
     if url is None:
         raise NotFound("The file is missing from storage.")
     response = redirect(url, code=302)
-    response.headers["Cache-Control"] = "no-store"
+    # The redirect carries a URL that expires: no cache may replay it, whatever the video.
+    response.headers["Cache-Control"] = "private, no-store"
     return response

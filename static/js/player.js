@@ -7,6 +7,28 @@ if (player) {
   if (start > 0) {
     player.addEventListener("loadedmetadata", () => { player.currentTime = start; }, { once: true });
   }
+  // Media in S3 comes through a presigned URL that expires after MASTERY_S3_URL_TTL_S (five
+  // minutes by default), and the browser keeps fetching ranges from that redirected URL: a
+  // seek or a resume after it expired fails with a network error. Ask our own media URL
+  // again (a fresh presigned URL, and a fresh check that this member may still watch) and go
+  // on from the same moment; once per successful load, so a refusal cannot loop.
+  let loaded = false;
+  // What the viewer asked for: Chromium drops a pending play() on the error, firing no pause.
+  let wantsToPlay = false;
+  player.addEventListener("loadedmetadata", () => { loaded = true; });
+  player.addEventListener("play", () => { wantsToPlay = true; });
+  player.addEventListener("pause", () => { wantsToPlay = false; });
+  player.addEventListener("error", () => {
+    if (!loaded || !player.error || player.error.code !== MediaError.MEDIA_ERR_NETWORK) return;
+    loaded = false;
+    const at = player.currentTime;
+    const resume = wantsToPlay;
+    player.addEventListener("loadedmetadata", () => {
+      player.currentTime = at;
+      if (resume) player.play().catch(() => {}); // refused again: the controls show it paused
+    }, { once: true });
+    player.load();
+  });
   const quality = document.getElementById("quality");
   if (quality) {
     quality.addEventListener("change", () => {

@@ -6,10 +6,12 @@ fetches straight from the store (with Range); deleting a video empties its prefi
 """
 from __future__ import annotations
 
+import time
+from calendar import timegm
 from collections.abc import Iterator
 from itertools import count
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import boto3
 import pytest
@@ -19,7 +21,7 @@ from moto.server import ThreadedMotoServer
 
 from mastery_share.security_headers import content_security_policy
 from mastery_share.videos.media_urls import media_url
-from mastery_share.videos.services import delete_video
+from mastery_share.videos.services import delete_video, update_video
 from mastery_share.videos.storage_access import media_storage
 from tests.conftest import free_port, sign_in
 
@@ -101,7 +103,7 @@ def test_media_url_redirects_to_a_presigned_store_url_that_serves_ranges(
 
     redirect = client.get(media_path)
     assert redirect.status_code == 302
-    assert redirect.headers["Cache-Control"] == "no-store"
+    assert redirect.headers["Cache-Control"] == "private, no-store"
     presigned = redirect.headers["Location"]
     assert presigned.startswith(f"{s3_endpoint}/")
     assert "X-Amz-Signature=" in presigned and "X-Amz-Expires=" in presigned
@@ -186,3 +188,76 @@ def test_policy_for_aws_allows_only_the_hosts_that_presign_for_the_bucket(
     assert media == expected
     assert "*" not in policy
     assert "amazonaws" not in content_security_policy({"STORAGE": "local"})
+
+
+# ---- how long a presigned URL works, and who may cache what (issue 11, hole 9) ------------
+
+def presign_of(client, media_path: str) -> tuple[str, dict[str, str]]:
+    """Follow the app's media URL to the store: (presigned URL, its query parameters)."""
+    redirect = client.get(media_path)
+    assert redirect.status_code == 302, redirect.get_data(as_text=True)
+    assert redirect.headers["Cache-Control"] == "private, no-store"
+    presigned = redirect.headers["Location"]
+    return presigned, {name: values[0] for name, values in parse_qs(urlsplit(presigned).query).items()}
+
+
+def watch_paths(client, video) -> list[str]:
+    page = client.get(f"/videos/{video.id}").get_data(as_text=True)
+    poster = page.split('poster="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    return [source_url(page), poster]
+
+
+@pytest.mark.parametrize("ttl", [None, 45])
+def test_presigned_media_urls_expire_after_mastery_s3_url_ttl_s(
+        app, client, teacher, share, clips, ttl):
+    if ttl is not None:
+        app.config["S3_URL_TTL_S"] = ttl
+    video = share(teacher, clips.short)
+    sign_in(client, teacher)
+    for media_path in watch_paths(client, video):
+        _, params = presign_of(client, media_path)
+        # The README's promise: 5 minutes unless configured.
+        assert params["X-Amz-Expires"] == str(ttl or 300)
+        signed_at = timegm(time.strptime(params["X-Amz-Date"], "%Y%m%dT%H%M%SZ"))
+        assert abs(signed_at - time.time()) < 120  # signed now, so it ends TTL from now
+
+
+@pytest.mark.parametrize(("visibility", "store_cache_control"), [
+    ("private", "private, no-store"), ("school", "private, no-store"),
+    # Every member of the district may watch it: their own browser may keep it briefly.
+    ("district", "private, max-age=600"), ("network", "private, max-age=600"),
+])
+def test_the_store_answers_presigned_media_with_a_cache_control_that_keeps_shared_caches_out(
+        app, client, teacher, share, clips, visibility, store_cache_control):
+    video = share(teacher, clips.short, visibility=visibility)
+    sign_in(client, teacher)
+    for media_path in watch_paths(client, video):
+        presigned, params = presign_of(client, media_path)
+        assert params["response-cache-control"] == store_cache_control  # signed into the URL
+        with requests.get(presigned, headers={"Range": "bytes=0-99"}, timeout=30) as fetched:
+            assert fetched.status_code == 206
+            assert fetched.headers["Cache-Control"] == store_cache_control
+
+
+def test_after_a_video_is_made_private_a_colleague_gets_no_new_presigned_url(
+        app, client, teacher, make_user, share, clips):
+    video = share(teacher, clips.short, visibility="school")
+    colleague = make_user("teacher")
+    sign_in(client, colleague)
+    media_path = source_url(client.get(f"/videos/{video.id}").get_data(as_text=True))
+    handed_out, _ = presign_of(client, media_path)
+
+    update_video(teacher, video.id, {"visibility": "private"})
+
+    refused = client.get(media_path)  # the app URL in the page the colleague still has open
+    assert refused.status_code == 404 and "Location" not in refused.headers
+    assert refused.headers["Cache-Control"] == "no-store"
+    with app.test_request_context():
+        fresh = media_url(colleague, video, "360p.mp4")  # signed for them, just now
+    refused_fresh = client.get(fresh)
+    assert refused_fresh.status_code == 404 and "Location" not in refused_fresh.headers
+    # The window the README admits: a presigned URL handed out before the change works
+    # until it expires (MASTERY_S3_URL_TTL_S), and the store tells caches not to keep it.
+    with requests.get(handed_out, headers={"Range": "bytes=0-99"}, timeout=30) as late:
+        assert late.status_code == 206
+        assert late.headers["Cache-Control"] == "private, no-store"

@@ -74,6 +74,9 @@ class Storage(ABC):
         """A filesystem path the web server can serve with HTTP Range, when there is one."""
         return None
 
-    def presigned_url(self, key: str, expires_s: int = 3600) -> str | None:
-        """A time-limited URL the browser can fetch directly, when the backend offers one."""
+    def presigned_url(
+        self, key: str, expires_s: int = 3600, *, cache_control: str | None = None
+    ) -> str | None:
+        """A time-limited URL the browser can fetch directly, when the backend offers one;
+        ``cache_control`` is the Cache-Control header the store answers it with."""
         return None

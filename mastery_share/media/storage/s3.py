@@ -100,14 +100,17 @@ class S3Storage(Storage):
                 raise StorageError(f"could not delete {response['Errors'][0].get('Key')}")
         return len(names)
 
-    def presigned_url(self, key: str, expires_s: int = 3600) -> str | None:
+    def presigned_url(
+        self, key: str, expires_s: int = 3600, *, cache_control: str | None = None
+    ) -> str | None:
+        params = {"Bucket": self.bucket, "Key": self._name(key)}
+        if cache_control:
+            # Signed into the URL (response-cache-control): the store itself answers with it,
+            # so a shared cache between the browser and the store keeps no copy.
+            params["ResponseCacheControl"] = cache_control
         return cast(
             str,
-            self.client.generate_presigned_url(
-                "get_object",
-                Params={"Bucket": self.bucket, "Key": self._name(key)},
-                ExpiresIn=expires_s,
-            ),
+            self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_s),
         )
 
     def _head(self, key: str) -> dict[str, Any]:
