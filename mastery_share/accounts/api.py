@@ -6,15 +6,22 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from ..api.auth import BEARER, bearer_secret, token_required
-from ..errors import Unauthorized
-from ..extensions import db, limiter
+from ..errors import Unauthorized, json_error
+from ..extensions import db
 from ..api.schemas import ErrorSchema
 from .api_tokens import issue_api_token, revoke_api_token
 from .models import Practice, School
 from .schemas import MeSchema, PracticeSchema, SchoolSchema, TokenSchema
 from .services import authenticate
+from .sign_in_limits import TOO_MANY_SIGN_IN_ATTEMPTS, basic_auth_email, sign_in_limited
 
 blp = Blueprint("accounts_api", __name__, description="Tokens, the signed-in member, taxonomy")
+
+
+@blp.errorhandler(429)
+def too_many_attempts(error):
+    """The lockout's own words; the limiter adds Retry-After to this response."""
+    return json_error(429, TOO_MANY_SIGN_IN_ATTEMPTS)
 
 
 def _basic_credentials() -> tuple[str, str]:
@@ -29,7 +36,7 @@ def _basic_credentials() -> tuple[str, str]:
 @blp.alt_response(401, schema=ErrorSchema, description="Wrong email or password")
 @blp.alt_response(429, schema=ErrorSchema, description="Too many attempts")
 @blp.doc(security=[{"basicAuth": []}])
-@limiter.limit(lambda: _limit("SIGN_IN_LIMIT_PER_ADDRESS"), deduct_when=lambda r: r.status_code == 401)
+@sign_in_limited(basic_auth_email)
 def create_token():
     """Exchange an email and password (HTTP Basic) for a bearer token."""
     email, password = _basic_credentials()
@@ -78,9 +85,3 @@ def schools():
     return db.session.scalars(
         select(School).where(School.district_id == g.api_user.district_id).order_by(School.name)
     )
-
-
-def _limit(setting: str) -> str:
-    from flask import current_app
-
-    return current_app.config[setting]

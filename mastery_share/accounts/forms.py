@@ -13,6 +13,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
+from ..text_fields import PlainText
+
 from .models import GRADE_BANDS, SUBJECTS
 from .services import MIN_PASSWORD_LENGTH
 
@@ -65,12 +67,12 @@ class ResetPasswordForm(NewPasswordMixin, FlaskForm):
 
 
 class AcceptInvitationForm(NewPasswordMixin, FlaskForm):
-    name = StringField("Your name", validators=[DataRequired(), Length(max=120)],
+    name = StringField("Your name", validators=[DataRequired(), Length(max=120), PlainText()],
                        render_kw={"autocomplete": "name"})
 
 
 class ProfileForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)],
+    name = StringField("Name", validators=[DataRequired(), Length(max=120), PlainText()],
                        render_kw={"autocomplete": "name"})
     grade_bands = _grade_band_field()
     subjects = _subject_field()
@@ -78,7 +80,7 @@ class ProfileForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired()])
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=120), PlainText()])
     role = SelectField("Role")
     school_id = SelectField("School", coerce=int)
     grade_bands = _grade_band_field()

@@ -18,6 +18,7 @@ from ..transaction import commit, lock_row, rollback
 from .models import GRADE_BANDS, District, Role, School, User
 from .services import (
     clean_grade_bands,
+    clean_person_name,
     clean_role,
     clean_subjects,
     find_user_by_email,
@@ -80,6 +81,14 @@ def pending_invitation(email: str) -> Invitation | None:
     )
 
 
+def _may_replace(actor: User, earlier: Invitation, school: School) -> bool:
+    """Re-inviting replaces a pending link only for the same school, or for an admin of that
+    invitation's district: otherwise a principal could cancel another school's invitation."""
+    if earlier.school_id == school.id:
+        return True
+    return actor.is_admin and earlier.school.district_id == actor.district_id
+
+
 def _new_invitation(actor, school, *, email, name, role, grade_bands, subjects) -> Invitation:
     secret = new_secret()
     invitation = Invitation(
@@ -114,13 +123,17 @@ def invite_staff(actor: User, *, email, name, role, school_id, grade_bands=(), s
     school = _authorize_invite(actor, school_id, role)
     _one_inviter_at_a_time(school.id)
     email = normalize_email(email)
-    name = (name or "").strip()
-    if not name:
-        raise Invalid("Enter the person's name.", {"name": "Enter a name."})
+    name = clean_person_name(name, required="Enter the person's name.")
     if find_user_by_email(email):
         raise Invalid("This person is already a member.", {"email": "Already a member."})
     earlier = pending_invitation(email)
     if earlier is not None:
+        if not _may_replace(actor, earlier, school):
+            raise Invalid(
+                "This person already has an open invitation to another school. It stays "
+                "valid until it is accepted, revoked by that school or expires.",
+                {"email": "Already invited to another school."},
+            )
         # A fresh link supersedes the old one, so only the newest email works.
         earlier.expires_at = utcnow()
     invitation = _new_invitation(
@@ -150,6 +163,8 @@ def accept_invitation(secret: str, *, password: str, name: str | None = None) ->
     invitation = find_invitation(secret)
     if find_user_by_email(invitation.email):
         raise Invalid("This person is already a member. Sign in instead.")
+    # Checked before the link is claimed, so a wrong name leaves the link working.
+    name = clean_person_name(name or invitation.name)
     claimed = db.session.execute(
         update(Invitation)
         .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
@@ -160,7 +175,7 @@ def accept_invitation(secret: str, *, password: str, name: str | None = None) ->
         raise Invalid("This invitation has already been used. Sign in instead.")
     user = User(
         email=invitation.email,
-        name=((name or "").strip() or invitation.name)[:120],
+        name=name,
         role=invitation.role,
         school_id=invitation.school_id,
         district_id=invitation.school.district_id,
@@ -249,8 +264,7 @@ def _classify(actor: User, school_id: int, row: CsvRow, seen: set[str]) -> None:
         _authorize_invite(actor, school_id, row.role)
         row.grade_bands = clean_grade_bands(row.grade_bands)
         row.subjects = clean_subjects(row.subjects)
-        if not row.name:
-            raise Invalid("Name is missing.")
+        row.name = clean_person_name(row.name, required="Name is missing.")
     except (Invalid, Forbidden) as error:
         row.status, row.problem = "invalid", _first_problem(error)
         return
@@ -276,7 +290,7 @@ def invite_staff_csv(actor: User, school_id: int, text: str) -> list[CsvRow]:
     for row in rows:
         if row.will_invite:
             _new_invitation(
-                actor, school, email=row.email, name=row.name[:120], role=row.role,
+                actor, school, email=row.email, name=row.name, role=row.role,
                 grade_bands=row.grade_bands, subjects=row.subjects,
             )
     commit()

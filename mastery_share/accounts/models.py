@@ -101,7 +101,8 @@ class User(UserMixin, db.Model):
     grade_bands: Mapped[list[str]] = mapped_column(JSON, default=list)
     subjects: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
-    # Part of the session id: changing it (password reset) signs out every other session.
+    # Part of the session and remember-me id: services.end_all_sessions changes it (sign-out,
+    # new password, role change, deactivation) to end every session at once.
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

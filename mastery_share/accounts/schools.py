@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..errors import Invalid
 from ..extensions import db
+from ..text_fields import clean_text
 from ..transaction import commit
 from .models import District, School
 
@@ -44,9 +45,7 @@ def get_or_create_district(name: str) -> District:
 
 def create_school(*, name: str, time_zone: str, district_name: str | None = None) -> School:
     """A new school with a valid IANA time zone, in the named or the only district."""
-    name = (name or "").strip()
-    if not name:
-        raise Invalid("Enter the school's name.", {"name": "Enter a name."})
+    name = clean_text(name, field="name", limit=200, required="Enter the school's name.")
     check_time_zone(time_zone)
     district = get_or_create_district(district_name) if district_name else default_district()
     if db.session.scalar(select(School).where(School.district_id == district.id,

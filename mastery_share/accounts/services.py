@@ -4,15 +4,19 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..db_types import utcnow
 from ..errors import Invalid, NotFound, Unauthorized
 from ..extensions import db
+from ..text_fields import clean_text
 from ..transaction import commit
 from .models import GRADE_BANDS, SUBJECTS, District, Role, School, User, new_session_nonce
+from .token_models import ApiToken
 
 MIN_PASSWORD_LENGTH = 10
+MAX_NAME = 120
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
@@ -25,6 +29,11 @@ def normalize_email(raw: str | None) -> str:
     except EmailNotValidError as error:
         raise Invalid("Enter a valid email address.", {"email": str(error)}) from error
     return result.normalized.lower()
+
+
+def clean_person_name(name: str | None, *, required: str = "Enter a name.") -> str:
+    """A person's name: one line of text (it goes into mail subjects), 1..MAX_NAME characters."""
+    return clean_text(name, field="name", limit=MAX_NAME, required=required)
 
 
 def check_password_strength(password: str | None) -> str:
@@ -111,9 +120,7 @@ def create_user(
     """A new member; Invalid when the email is taken (in any case) or a field is wrong."""
     email = normalize_email(email)
     role = clean_role(role)
-    name = (name or "").strip()
-    if not name:
-        raise Invalid("Enter a name.", {"name": "Enter a name."})
+    name = clean_person_name(name, required="Enter a name.")
     if role != Role.ADMIN.value and school is None:
         raise Invalid("Staff belong to a school.", {"school": "Choose a school."})
     if find_user_by_email(email):
@@ -142,10 +149,7 @@ def create_user(
 
 def update_profile(user: User, *, name: str, grade_bands, subjects) -> User:
     """Change a member's own name, grade bands and subjects."""
-    name = (name or "").strip()
-    if not name:
-        raise Invalid("Enter your name.", {"name": "Enter your name."})
-    user.name = name[:120]
+    user.name = clean_person_name(name, required="Enter your name.")
     user.grade_bands = clean_grade_bands(grade_bands)
     user.subjects = clean_subjects(subjects)
     commit()
@@ -153,9 +157,28 @@ def update_profile(user: User, *, name: str, grade_bands, subjects) -> User:
 
 
 def set_password(user: User, password: str) -> None:
-    """Store a new password and end every other session of this member (not committed)."""
+    """Store a new password and end every session and API token of this member (not
+    committed)."""
     user.password_hash = hash_password(check_password_strength(password))
+    end_all_sessions(user)
+
+
+def end_all_sessions(user: User) -> None:
+    """Every session, remember-me cookie and API token of `user` stops working (not committed,
+    so it lands in the same transaction as the change that calls for it).
+
+    Sessions and remember-me cookies carry `session_nonce` in their id (User.get_id) and
+    load_user_from_session refuses an old one, so a new nonce ends them all, even a cookie
+    captured earlier and replayed. Tokens are rows, revoked here in the same transaction.
+    """
     user.session_nonce = new_session_nonce()
+    if user.id is None:  # a member being created has nothing to end yet
+        return
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
 
 
 def find_school(school_ref: str | int) -> School:

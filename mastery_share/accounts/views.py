@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..errors import DomainError, Invalid, NotFound
 from ..extensions import limiter
 from ..forms_support import show_error_on_form
+from ..safe_redirect import safe_next_url
 from .forms import (
     AcceptInvitationForm,
     ForgotPasswordForm,
@@ -19,45 +20,28 @@ from .invitations import find_invitation
 from .password_reset import find_reset, request_password_reset
 from .password_reset import reset_password as reset_password_service
 from .services import authenticate, update_profile
+from .sessions import sign_out_everywhere
+from .sign_in_limits import TOO_MANY_SIGN_IN_ATTEMPTS, form_email, sign_in_limited
 
 bp = Blueprint("accounts", __name__)
-
-
-def _account_key() -> str:
-    return "sign-in:" + (request.form.get("email") or "").strip().lower()
-
-
-def _failed(response) -> bool:
-    return response.status_code == 401
 
 
 def _config_limit(name: str):
     return lambda: current_app.config[name]
 
 
-_TOO_MANY = "Too many sign-in attempts. Please wait 15 minutes, or reset your password."
-
-
 @bp.errorhandler(429)
 def too_many_attempts(error):
     if request.endpoint == "accounts.sign_in":
         form = SignInForm()
-        return render_template("accounts/sign_in.html", form=form, limit_message=_TOO_MANY), 429
-    return render_template("errors/error.html", status=429, message=_TOO_MANY), 429
-
-
-def _safe_next(target: str | None) -> str:
-    # Only local paths: an open redirect would let a phishing link borrow our sign-in page.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("main.home")
+        return render_template("accounts/sign_in.html", form=form,
+                               limit_message=TOO_MANY_SIGN_IN_ATTEMPTS), 429
+    return render_template("errors/error.html", status=429,
+                           message=TOO_MANY_SIGN_IN_ATTEMPTS), 429
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_config_limit("SIGN_IN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed,
-               error_message=_TOO_MANY)
-@limiter.limit(_config_limit("SIGN_IN_LIMIT_PER_ACCOUNT"), methods=["POST"], deduct_when=_failed,
-               key_func=_account_key, error_message=_TOO_MANY)
+@sign_in_limited(form_email)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -70,13 +54,16 @@ def sign_in():
             return render_template("accounts/sign_in.html", form=form), 401
         login_user(user, remember=form.remember.data)
         flash(f"Welcome back, {user.name}.", "success")
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next_url(request.args.get("next"), url_for("main.home")))
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/sign_in.html", form=form), status
 
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
+    if current_user.is_authenticated:
+        # Clearing this browser's cookies is not enough: a copy of them must die too.
+        sign_out_everywhere(current_user)
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("accounts.sign_in"))

@@ -8,6 +8,8 @@ from flask_login import current_user, login_required
 
 from ..errors import DomainError, Invalid, NotFound
 from ..forms_support import show_error_on_form
+from ..query_args import form_id
+from ..safe_redirect import safe_next_url
 from ..videos.playback import player_context
 from ..videos.services import get_video
 from ..videos.visibility import can_view
@@ -53,13 +55,6 @@ def add(collection_id: int):
                            saved=False), 422
 
 
-def _safe_next(value: str | None) -> str | None:
-    """Only a path on this site: never an open redirect."""
-    if value and value.startswith("/") and not value.startswith(("//", "/\\")):
-        return value
-    return None
-
-
 @bp.route("/collections/add-video", methods=["POST"])
 @login_required
 def add_video():
@@ -67,9 +62,9 @@ def add_video():
     the curator's, or a new one."""
     if not can_curate(current_user):
         abort(403, description="Only coaches, principals and admins curate collections.")
-    video_id = request.form.get("video_id", type=int)
+    video_id = form_id("video_id")
     target = request.form.get("collection_id", "")
-    back = _safe_next(request.form.get("next")) or url_for("collections.index")
+    back = safe_next_url(request.form.get("next"), url_for("collections.index"))
     try:
         if video_id is None:
             raise Invalid("Choose a video.")
@@ -77,9 +72,7 @@ def add_video():
         if target == NEW_COLLECTION:
             title = (request.form.get("new_title") or "").strip() or "New PLC collection"
             collection_id = create_collection(current_user, {"title": title}).id
-        elif target.isascii() and target.isdigit():
-            collection_id = int(target)
-        else:
+        elif (collection_id := form_id("collection_id")) is None:
             raise Invalid("Choose a collection.")
         add_item(current_user, collection_id, {"video_id": video_id})
     except (Invalid, NotFound) as error:

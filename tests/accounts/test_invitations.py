@@ -170,3 +170,52 @@ def test_accepted_member_counts_once_even_if_the_link_is_used_twice_concurrently
         thread.join()
     assert sorted(results) == ["ok", "refused", "refused", "refused"]
     assert db.session.query(User).filter_by(email="race@example.org").count() == 1
+
+
+def _other_principal(make_user, other_school):
+    return make_user("principal", school_=other_school)
+
+
+def test_a_principal_cannot_cancel_another_schools_pending_invitation(app, principal, make_user,
+                                                                      other_school):
+    invite_staff(principal, email="sought@example.org", name="Sought After", role="teacher",
+                 school_id=principal.school_id)
+    token = _token_from(app)
+    rival = _other_principal(make_user, other_school)
+    with pytest.raises(Invalid, match="open invitation to another school") as refused:
+        invite_staff(rival, email="Sought@Example.org", name="Sought", role="teacher",
+                     school_id=other_school.id)
+    assert refused.value.fields["email"] == "Already invited to another school."
+    assert len(outbox_messages(app)) == 1
+    user = accept_invitation(token, password="a-long-password")
+    assert user.school_id == principal.school_id
+
+
+def test_the_staff_form_explains_why_another_schools_invitee_cannot_be_invited(
+        app, client, principal, make_user, other_school):
+    invite_staff(principal, email="sought@example.org", name="Sought After", role="teacher",
+                 school_id=principal.school_id)
+    link = "/invitations/" + _token_from(app)
+    rival = _other_principal(make_user, other_school)
+    sign_in(client, rival)
+    response = client.post("/staff", data={
+        "csrf_token": csrf_token(client, "/staff"), "email": "sought@example.org",
+        "name": "Sought", "role": "teacher", "school_id": other_school.id})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="email-error"' in page and "Already invited to another school." in page
+    assert "Sought" in page  # what was typed is kept
+    assert client.get(link).status_code == 200  # the first school's link still works
+
+
+def test_a_district_admin_may_replace_an_invitation_to_another_school(app, principal, admin,
+                                                                      other_school):
+    invite_staff(principal, email="moved@example.org", name="Moved", role="teacher",
+                 school_id=principal.school_id)
+    first = _token_from(app)
+    invite_staff(admin, email="moved@example.org", name="Moved", role="teacher",
+                 school_id=other_school.id)
+    with pytest.raises(Invalid, match="expired"):
+        accept_invitation(first, password="a-long-password")
+    assert accept_invitation(_token_from(app), password="a-long-password").school_id == (
+        other_school.id)
