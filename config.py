@@ -62,10 +62,21 @@ class Config:
         self.SEARCH = _env("MASTERY_SEARCH", "whoosh")
         self.WHISPER_MODEL = _env("MASTERY_WHISPER_MODEL")
         self.RATELIMIT_STORAGE_URI = _env("MASTERY_RATELIMIT_STORAGE_URL", "memory://")
+        # Reverse proxies in front of the app (nginx before gunicorn: 1). Their X-Forwarded-For,
+        # -Proto and -Host are believed for this many hops, so sign-in limits see the real
+        # client; with 0 the headers are ignored, as a client could forge them.
+        self.TRUSTED_PROXIES = _env("MASTERY_TRUSTED_PROXIES", "0")
         self.PUBLIC_URL = _env("MASTERY_PUBLIC_URL", "http://127.0.0.1:5000")
         self.S3_PREFIX = _env("MASTERY_S3_PREFIX", "")
         # Credentials come from boto3's chain (AWS_* variables, profile, instance role).
         self.S3_REGION = _env("MASTERY_S3_REGION")
+        # How long a presigned S3 media URL works. A URL handed out before a video was made
+        # private keeps working this long, so keep it short; S3 refuses more than 7 days.
+        ttl = _env("MASTERY_S3_URL_TTL_S", "300") or ""
+        if not (ttl.isascii() and ttl.isdigit()) or not 1 <= int(ttl) <= 7 * 24 * 3600:
+            raise RuntimeError("MASTERY_S3_URL_TTL_S must be a whole number of seconds, "
+                               "1 to 604800.")
+        self.S3_URL_TTL_S = int(ttl)
         self.MAX_VIDEO_SECONDS = int(_env("MASTERY_MAX_VIDEO_SECONDS", str(20 * 60)))
         # A processing video whose worker has not reported for this long is taken over.
         self.PROCESSING_STALE_AFTER_S = int(_env("MASTERY_PROCESSING_STALE_AFTER_S", "300"))

@@ -7,11 +7,13 @@ from collections.abc import Mapping
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import Config, TestConfig, config_for
 
 from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+from .query_args import MAX_ID
 from .search.engine import check_search_setting
 
 _TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates")
@@ -26,6 +28,7 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
     app = Flask(__name__, template_folder=_TEMPLATES, static_folder=_STATIC)
     app.config.from_object(_resolve_config(config))
     _refuse_unsafe_production(app)
+    _trust_proxies(app)
     check_search_setting(app.config)
     os.makedirs(app.config["DATA_DIR"], exist_ok=True)
 
@@ -35,11 +38,13 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
     _register_blueprints(app)
 
     from .errors import register_error_handlers
+    from .request_guard import register_request_guard
     from .security_headers import register_security_headers
     from .cli import register_cli
     from .templating import register_template_helpers
 
     register_error_handlers(app)
+    register_request_guard(app)
     register_security_headers(app)
     register_template_helpers(app)
     register_cli(app)
@@ -54,7 +59,7 @@ class DatabaseIdConverter(IntegerConverter):
     """A positive 32-bit id in a URL: a larger number 404s instead of overflowing SQLite."""
 
     def __init__(self, url_map, *args, **kwargs):
-        super().__init__(url_map, min=1, max=2**31 - 1)
+        super().__init__(url_map, min=1, max=MAX_ID)
 
 
 def _resolve_config(config: Config | Mapping | None) -> Config:
@@ -70,6 +75,18 @@ def _refuse_unsafe_production(app: Flask) -> None:
     if app.config.get("SESSION_COOKIE_SECURE") and (app.debug or os.environ.get("FLASK_DEBUG")
                                                     in ("1", "true")):
         raise RuntimeError("Refusing to start the production configuration with debug on.")
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-* from exactly MASTERY_TRUSTED_PROXIES hops, so rate limits and
+    links see the real client behind a reverse proxy, and no further (a client could forge)."""
+    raw = str(app.config.get("TRUSTED_PROXIES") or "0").strip()
+    if not (raw.isascii() and raw.isdigit()):
+        raise RuntimeError(f"MASTERY_TRUSTED_PROXIES must be a whole number of proxies "
+                           f"(0 when none), not {raw!r}.")
+    hops = int(raw)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _init_extensions(app: Flask) -> None:

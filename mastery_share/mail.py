@@ -5,6 +5,7 @@ after the surrounding transaction commits.
 """
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 import time
@@ -37,11 +38,23 @@ class Mail:
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
 
 
+# Control characters, the Unicode line separators and lone surrogate halves: a header line
+# cannot carry them, and the email package refuses a CR or LF outright.
+_NOT_IN_A_HEADER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]+")
+
+
+def header_value(text: str) -> str:
+    """`text` folded onto one line, so a name stored with a line break (before names were
+    checked at input) can never stop a message from being built."""
+    return " ".join(_NOT_IN_A_HEADER.sub(" ", text).split())
+
+
 def build_message(mail: Mail, sender: str) -> EmailMessage:
+    """The message as sent; every header value is set here, and only here, folded onto a line."""
     message = EmailMessage()
-    message["From"] = sender
-    message["To"] = mail.to
-    message["Subject"] = mail.subject
+    message["From"] = header_value(sender)
+    message["To"] = header_value(mail.to)
+    message["Subject"] = header_value(mail.subject)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="mastery-share.local")
     message.set_content(mail.text)

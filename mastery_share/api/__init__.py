@@ -28,9 +28,10 @@ def init_api(app: Flask) -> MasteryApi:
         },
     )
     from .. import DatabaseIdConverter
+    from ..query_args import MAX_ID
 
     api.register_converter(DatabaseIdConverter, lambda converter: {
-        "type": "integer", "minimum": 1, "maximum": 2**31 - 1})
+        "type": "integer", "minimum": 1, "maximum": MAX_ID})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.components.security_scheme("basicAuth", {"type": "http", "scheme": "basic"})
 

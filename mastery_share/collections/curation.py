@@ -10,6 +10,7 @@ from datetime import date
 from ..accounts.models import User
 from ..errors import Forbidden, Invalid
 from ..extensions import db
+from ..text_fields import clean_text
 from ..transaction import commit
 from ..videos.models import Visibility
 from .models import Collection
@@ -28,12 +29,9 @@ def _text(raw: dict, name: str, limit: int, *, required: bool = False) -> str | 
         if required:
             raise Invalid(f"Give the collection a {name}.", {name: "Required."})
         return None
-    value = str(value).strip()
+    value = clean_text(value, field=name, limit=limit, multiline=name != "title")
     if required and not value:
         raise Invalid(f"Give the collection a {name}.", {name: "Required."})
-    if len(value) > limit:
-        raise Invalid(f"Keep the {name} under {limit} characters.",
-                      {name: f"At most {limit} characters."})
     return value
 
 

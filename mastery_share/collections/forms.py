@@ -10,6 +10,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from ..text_fields import PlainText
 from ..videos.models import Visibility
 from .curation import PURPOSE_MAX, TITLE_MAX
 from .items import MAX_SECONDS, NOTE_MAX, PROMPT_MAX
@@ -17,9 +18,10 @@ from .items import MAX_SECONDS, NOTE_MAX, PROMPT_MAX
 
 class CollectionForm(FlaskForm):
     title = StringField("Title", validators=[InputRequired(message="Give the collection a title."),
-                                             Length(max=TITLE_MAX)],
+                                             Length(max=TITLE_MAX), PlainText()],
                         description="e.g. “Flexible grouping in 3–5 math”.")
-    purpose = TextAreaField("Purpose", validators=[Optional(), Length(max=PURPOSE_MAX)],
+    purpose = TextAreaField("Purpose", validators=[Optional(), Length(max=PURPOSE_MAX),
+                                                   PlainText(multiline=True)],
                             render_kw={"rows": 3},
                             description="What the team should take away from the meeting.")
     meeting_date = DateField("Meeting date", validators=[Optional()])
@@ -36,10 +38,12 @@ def _seconds_field(label: str, description: str) -> FloatField:
 
 
 class ItemForm(FlaskForm):
-    note = TextAreaField("Your note", validators=[Optional(), Length(max=NOTE_MAX)],
+    note = TextAreaField("Your note", validators=[Optional(), Length(max=NOTE_MAX),
+                                                  PlainText(multiline=True)],
                          render_kw={"rows": 3},
                          description="What to notice, or why you chose this video.")
-    prompt = TextAreaField("Discussion prompt", validators=[Optional(), Length(max=PROMPT_MAX)],
+    prompt = TextAreaField("Discussion prompt", validators=[Optional(), Length(max=PROMPT_MAX),
+                                                            PlainText(multiline=True)],
                            render_kw={"rows": 2},
                            description="Shown large in PLC mode, e.g. “What would this look "
                                        "like in our classrooms?”")

@@ -8,6 +8,8 @@ import math
 from ..accounts.models import User
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..query_args import MAX_ID
+from ..text_fields import clean_text
 from ..transaction import atomic, commit
 from ..videos.models import Video
 from ..videos.visibility import can_view
@@ -36,7 +38,7 @@ def _item_of(item_id: int, items: list[CollectionItem]) -> CollectionItem:
 
 
 def _video_for(actor: User, video_id) -> Video:
-    if isinstance(video_id, bool) or not isinstance(video_id, int):
+    if isinstance(video_id, bool) or not isinstance(video_id, int) or not 0 < video_id <= MAX_ID:
         raise Invalid("Choose a video.", {"video_id": "Choose a video."})
     video = db.session.get(Video, video_id)
     if video is None or not can_view(actor, video):
@@ -48,11 +50,7 @@ def _video_for(actor: User, video_id) -> Video:
 def _text(raw: dict, name: str, limit: int) -> str | None:
     if name not in raw:
         return None
-    value = str(raw.get(name) or "").strip()
-    if len(value) > limit:
-        raise Invalid(f"Keep the {name} under {limit} characters.",
-                      {name: f"At most {limit} characters."})
-    return value
+    return clean_text(raw.get(name), field=name, limit=limit, multiline=True)
 
 
 def _seconds(value, name: str) -> float | None:

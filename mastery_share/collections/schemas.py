@@ -2,10 +2,11 @@
 from marshmallow import Schema, fields, validate
 
 from ..api.schemas import RefSchema
+from ..query_args import MAX_ID
+from ..text_fields import PlainText
 from .curation import PURPOSE_MAX, TITLE_MAX, VISIBILITIES
 from .items import MAX_SECONDS, NOTE_MAX, PROMPT_MAX
 
-MAX_ID = 2**31 - 1
 SCOPES = ("mine", "shared", "saved")
 
 
@@ -15,16 +16,19 @@ def _seconds(description: str):
 
 
 class CollectionCreateSchema(Schema):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=TITLE_MAX))
-    purpose = fields.String(validate=validate.Length(max=PURPOSE_MAX))
+    title = fields.String(required=True, validate=[validate.Length(min=1, max=TITLE_MAX),
+                                                   PlainText()])
+    purpose = fields.String(validate=[validate.Length(max=PURPOSE_MAX),
+                                       PlainText(multiline=True)])
     meeting_date = fields.Date(allow_none=True, metadata={"description": "YYYY-MM-DD"})
     visibility = fields.String(load_default="school", validate=validate.OneOf(VISIBILITIES),
                                metadata={"description": "private, school, district or network"})
 
 
 class CollectionEditSchema(Schema):
-    title = fields.String(validate=validate.Length(min=1, max=TITLE_MAX))
-    purpose = fields.String(validate=validate.Length(max=PURPOSE_MAX))
+    title = fields.String(validate=[validate.Length(min=1, max=TITLE_MAX), PlainText()])
+    purpose = fields.String(validate=[validate.Length(max=PURPOSE_MAX),
+                                       PlainText(multiline=True)])
     meeting_date = fields.Date(allow_none=True, metadata={"description": "YYYY-MM-DD"})
     visibility = fields.String(validate=validate.OneOf(VISIBILITIES),
                                metadata={"description": "private, school, district or network"})
@@ -38,8 +42,8 @@ class CollectionListArgsSchema(Schema):
 
 class ItemEditSchema(Schema):
     video_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
-    note = fields.String(validate=validate.Length(max=NOTE_MAX))
-    prompt = fields.String(validate=validate.Length(max=PROMPT_MAX),
+    note = fields.String(validate=[validate.Length(max=NOTE_MAX), PlainText(multiline=True)])
+    prompt = fields.String(validate=[validate.Length(max=PROMPT_MAX), PlainText(multiline=True)],
                            metadata={"description": "The discussion prompt shown in PLC mode."})
     start_s = _seconds("Clip start in seconds (null: from the beginning).")
     end_s = _seconds("Clip end in seconds, after start_s and within the video (null: to the end).")

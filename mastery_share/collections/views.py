@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 
 from ..errors import DomainError
 from ..forms_support import show_error_on_form
+from ..query_args import query_int, query_page
 from .curation import create_collection, delete_collection, update_collection
 from .forms import ActionForm, AddItemForm, CollectionForm
 from .models import Collection
@@ -64,10 +65,8 @@ def collection_helpers():
 def video_picker(collection: Collection) -> Picker:
     """The add form's choice of videos, searched by the page's own GET form
     (?q=words&practice=slug&page=n), so it works without script."""
-    page = request.args.get("page", "")
     return find_videos_to_add(current_user, collection, words=request.args.get("q", ""),
-                              practice=request.args.get("practice") or None,
-                              page=int(page) if page.isascii() and page.isdigit() else 1)
+                              practice=request.args.get("practice") or None, page=query_page())
 
 
 def _details_from(form: CollectionForm) -> dict:
@@ -167,9 +166,7 @@ def unsave(collection_id: int):
 
 
 def _current_index(count: int) -> int:
-    number = request.args.get("item", "1")
-    number = int(number) if number.isascii() and number.isdigit() else 1
-    return min(max(1, number), max(1, count)) - 1
+    return min(query_int("item", 1), max(1, count)) - 1
 
 
 @bp.route("/collections/<id:collection_id>/present")

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
+from ..text_fields import PlainText
 from .models import CommentKind
 from .services import MAX_BODY
 
@@ -30,14 +31,16 @@ class CommentForm(FlaskForm):
                            message="Write the moment as m:ss, e.g. 1:05.")])
     kind = SelectField("Kind", default=CommentKind.QUESTION.value)
     body = TextAreaField("Your comment", validators=[
-        InputRequired(message="Write your comment."), Length(max=MAX_BODY)],
+        InputRequired(message="Write your comment."), Length(max=MAX_BODY),
+        PlainText(multiline=True)],
         render_kw={"rows": 3, "maxlength": MAX_BODY})
     parent_id = HiddenField()
 
 
 class EditCommentForm(FlaskForm):
     body = TextAreaField("Comment", validators=[
-        InputRequired(message="Write your comment."), Length(max=MAX_BODY)])
+        InputRequired(message="Write your comment."), Length(max=MAX_BODY),
+        PlainText(multiline=True)])
 
 
 class CommentActionForm(FlaskForm):

@@ -2,10 +2,11 @@
 from marshmallow import Schema, fields, validate
 
 from ..api.schemas import RefSchema
+from ..query_args import MAX_ID
+from ..text_fields import PlainText
 from .models import CommentKind
 from .services import MAX_AT_S, MAX_BODY
 
-MAX_ID = 2**31 - 1
 KINDS = [kind.value for kind in CommentKind]
 
 
@@ -35,7 +36,8 @@ class CommentCreateSchema(Schema):
     kind = fields.String(load_default=CommentKind.NOTE.value, validate=validate.OneOf(KINDS),
                          metadata={"description": "affirmation: principals, coaches and admins "
                                                   "only, never on your own video."})
-    body = fields.String(required=True, validate=validate.Length(min=1, max=MAX_BODY))
+    body = fields.String(required=True, validate=[validate.Length(min=1, max=MAX_BODY),
+                                                  PlainText(multiline=True)])
     parent_id = fields.Integer(allow_none=True,
                                validate=validate.Range(min=1, max=MAX_ID),
                                metadata={"description": "Reply to this comment's thread."})

@@ -9,13 +9,13 @@ from flask import (
     jsonify,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_login import current_user, login_required
 
 from ..errors import Invalid
 from ..extensions import db
+from ..query_args import query_page
 from ..videos.models import Video
 from ..videos.services import get_video
 from .forms import (
@@ -157,6 +157,5 @@ def markers(video_id: int):
 @bp.route("/people/<id:user_id>")
 @login_required
 def person(user_id: int):
-    number = min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000)
-    page = person_page(current_user, user_id, page=number)
+    page = person_page(current_user, user_id, page=query_page())
     return render_template("comments/person.html", page=page, badges=BADGES)

@@ -7,27 +7,20 @@ from sqlalchemy import select
 
 from ..accounts.models import GRADE_BANDS, SUBJECTS, Practice, School
 from ..extensions import db
+from ..query_args import query_int, query_page
 from .backend import SearchFilters
 from .services import search_videos
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 12
-MAX_PAGE = 10_000
 _FILTER_ARGS = ("practice", "school", "grade_band", "subject")
-
-
-def _int_arg(name: str, default: int | None = None, maximum: int = 2**31 - 1) -> int | None:
-    value = request.args.get(name, "")
-    if value.isascii() and value.isdigit() and 0 < int(value) <= maximum:
-        return int(value)
-    return default
 
 
 def _filters() -> SearchFilters:
     grade_band = request.args.get("grade_band")
     subject = request.args.get("subject")
     return SearchFilters(practice=(request.args.get("practice") or "")[:80] or None,
-                         school_id=_int_arg("school"),
+                         school_id=query_int("school"),
                          grade_band=grade_band if grade_band in GRADE_BANDS else None,
                          subject=subject if subject in SUBJECTS else None)
 
@@ -66,7 +59,7 @@ def index():
     sort = request.args.get("sort", "relevance")
     filters = _filters()
     found = search_videos(current_user, q, filters, sort=sort,
-                          page=_int_arg("page", 1, MAX_PAGE), per_page=PER_PAGE)
+                          page=query_page(), per_page=PER_PAGE)
     return render_template("search/index.html", q=q, sort=sort, filters=filters, found=found,
                            labels=_facet_labels(found.facets), search_url=search_url,
                            searched=bool(q.strip()) or filters.active())

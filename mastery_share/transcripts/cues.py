@@ -9,6 +9,7 @@ import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
 from ..errors import Invalid
+from ..text_fields import text_problem
 from .speech import Cue
 
 AUTO_NOTE = "NOTE Auto-generated transcript (speech recognition); it may contain mistakes."
@@ -79,6 +80,9 @@ def replace_cue_texts(vtt_text: str, texts: Mapping[int, str]) -> str:
         if not 0 <= index < len(document.captions):
             raise Invalid("There is no such cue in these captions.", {"cue": "No such cue."})
         try:
+            problem = text_problem(text or "", multiline=True)
+            if problem:
+                raise Invalid(problem, {"text": problem})
             cleaned = clean_cue_text(text)
         except Invalid as error:
             # Tell the editor which cue, by the name of its field.

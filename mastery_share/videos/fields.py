@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..accounts.models import GRADE_BANDS, SUBJECTS, Practice
 from ..errors import Invalid
 from ..extensions import db
+from ..text_fields import text_problem
 from .models import Visibility
 
 MAX_TITLE = 200
@@ -52,11 +53,15 @@ def clean_video_fields(raw: dict, *, partial: bool = False, require_release: boo
             errors["title"] = "Give the video a title."
         elif len(title) > MAX_TITLE:
             errors["title"] = f"Keep the title under {MAX_TITLE} characters."
+        elif problem := text_problem(title):
+            errors["title"] = problem
         values["title"] = title
     if present("description"):
         description = (raw.get("description") or "").strip()
         if len(description) > MAX_DESCRIPTION:
             errors["description"] = f"Keep the description under {MAX_DESCRIPTION} characters."
+        elif problem := text_problem(description, multiline=True):
+            errors["description"] = problem
         values["description"] = description
     if present("practices"):
         slugs = raw.get("practices") or []

@@ -6,6 +6,7 @@ from wtforms.validators import Length, Optional
 
 from ..accounts.forms import CheckboxListField
 from ..accounts.models import GRADE_BANDS, SUBJECTS
+from ..text_fields import PlainText
 from .models import Visibility
 
 
@@ -14,11 +15,12 @@ def practice_choices(practices) -> list[SelectChoice]:
 
 
 class VideoDetailsForm(FlaskForm):
-    title = StringField("Title", validators=[Length(max=200)],
+    title = StringField("Title", validators=[Length(max=200), PlainText()],
                         description="What a colleague would search for, e.g. "
                         "“Math centers with a must-do / may-do board”.")
     description = TextAreaField(
-        "What problem it solved and how to try it", validators=[Optional(), Length(max=5000)],
+        "What problem it solved and how to try it",
+        validators=[Optional(), Length(max=5000), PlainText(multiline=True)],
         render_kw={"rows": 5},
         description="What you were trying to fix, what you and the learners do, and one tip "
                     "for a colleague trying it tomorrow.")

@@ -12,6 +12,7 @@ import time
 from flask import current_app, url_for
 
 from ..accounts.models import User
+from ..query_args import whole_number
 from .models import Video
 
 MEDIA_NAMES = {"poster.jpg": "image/jpeg", "captions.vtt": "text/vtt"}
@@ -34,12 +35,11 @@ def media_url(viewer: User, video: Video, name: str, *, external: bool = False) 
 def check_media_signature(video_id: int, name: str, user_id: str | None, expires: str | None,
                           signature: str | None) -> int | None:
     """The user id the URL was made for, or None when unsigned, tampered or expired."""
-    if not (user_id and expires and signature and user_id.isdigit() and expires.isdigit()):
+    user, expiry = whole_number(user_id), whole_number(expires, maximum=2**63 - 1)
+    if not (user and expiry and signature) or expiry < time.time():
         return None
-    if int(expires) < time.time():
-        return None
-    expected = _signature(video_id, name, int(user_id), int(expires))
-    return int(user_id) if hmac.compare_digest(expected, signature) else None
+    expected = _signature(video_id, name, user, expiry)
+    return user if hmac.compare_digest(expected, signature) else None
 
 
 def rendition_name(label: str) -> str:

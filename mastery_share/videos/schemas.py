@@ -2,10 +2,11 @@ from marshmallow import Schema, fields, validate
 
 from ..accounts.models import GRADE_BANDS, SUBJECTS
 from ..api.schemas import RefSchema
+from ..query_args import MAX_ID
+from ..text_fields import PlainText
 from .models import Visibility
 
 VISIBILITIES = [v.value for v in Visibility]
-MAX_ID = 2**31 - 1  # database ids are 32-bit: larger numbers cannot name anything
 
 
 class RenditionSchema(Schema):
@@ -60,8 +61,8 @@ class VideoListArgsSchema(Schema):
 
 
 class VideoEditSchema(Schema):
-    title = fields.String(validate=validate.Length(min=1, max=200))
-    description = fields.String(validate=validate.Length(max=5000))
+    title = fields.String(validate=[validate.Length(min=1, max=200), PlainText()])
+    description = fields.String(validate=[validate.Length(max=5000), PlainText(multiline=True)])
     practices = fields.List(fields.String(), validate=validate.Length(min=1))
     grade_band = fields.String(validate=validate.OneOf(GRADE_BANDS))
     subject = fields.String(validate=validate.OneOf(SUBJECTS))
@@ -72,7 +73,7 @@ class VideoCreateJsonSchema(VideoEditSchema):
     """JSON body: the details plus the id of a finished tus upload."""
 
     upload_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    title = fields.String(required=True, validate=[validate.Length(min=1, max=200), PlainText()])
     practices = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
     grade_band = fields.String(required=True, validate=validate.OneOf(GRADE_BANDS))
     subject = fields.String(required=True, validate=validate.OneOf(SUBJECTS))

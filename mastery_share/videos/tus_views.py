@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, g, request, url_for
 
 from ..api.auth import member_required
 from ..errors import DomainError, Invalid, UnsupportedMediaType, json_error
+from ..text_fields import text_problem
 from .request_body import request_body
 from .uploads import (
     append_chunk,
@@ -69,6 +70,9 @@ def parse_metadata(header: str | None) -> dict[str, str]:
             metadata[key] = base64.b64decode(encoded, validate=True).decode("utf-8") if encoded else ""
         except (binascii.Error, UnicodeDecodeError) as error:
             raise Invalid(f"Upload-Metadata value for {key!r} is not valid base64.") from error
+        # The filename is stored and shown: one line, and no NUL (PostgreSQL refuses it).
+        if problem := text_problem(metadata[key]):
+            raise Invalid(f"Upload-Metadata value for {key!r}: {problem}")
     return metadata
 
 

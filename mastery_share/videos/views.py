@@ -13,6 +13,7 @@ from ..errors import DomainError, Invalid, NotFound
 from ..extensions import db
 from ..forms_support import show_error_on_form
 from ..media.storage import ObjectNotFound
+from ..query_args import query_int, query_page, query_seconds
 from .forms import EditVideoForm, UploadVideoForm, VideoActionForm, practice_choices
 from .media_urls import check_media_signature, media_url
 from .models import Upload
@@ -44,19 +45,14 @@ def _details_from(form) -> dict:
             "media_release": getattr(form, "media_release", None) and form.media_release.data}
 
 
-def _int_arg(name: str, default: int | None = None) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else default
-
-
 @bp.route("/videos")
 @login_required
 def index():
     filters = VideoFilters(practice=request.args.get("practice") or None,
                            grade_band=request.args.get("grade_band") or None,
                            subject=request.args.get("subject") or None,
-                           school_id=_int_arg("school"))
-    page = list_videos(current_user, filters, page=_int_arg("page", 1))
+                           school_id=query_int("school"))
+    page = list_videos(current_user, filters, page=query_page())
     schools = db.session.scalars(select(School).where(
         School.district_id == current_user.district_id).order_by(School.name)).all()
     return render_template("videos/index.html", page=page, filters=filters,
@@ -123,7 +119,7 @@ def watch(video_id: int):
     video = get_video(current_user, video_id)
     return render_template("videos/watch.html", video=video, action_form=VideoActionForm(),
                            can_manage=can_manage(current_user, video),
-                           start_at=request.args.get("t", type=float),
+                           start_at=query_seconds("t"),
                            **player_context(current_user, video))
 
 

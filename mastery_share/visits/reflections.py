@@ -8,6 +8,7 @@ from ..accounts.models import Practice, User
 from ..db_types import utcnow
 from ..errors import Invalid, NotFound
 from ..extensions import db
+from ..text_fields import clean_text
 from ..transaction import atomic, commit
 from .models import (
     Booking,
@@ -25,11 +26,9 @@ MAX_TEXT = 2000
 
 
 def _answer(raw: dict, name: str, label: str) -> str:
-    value = str(raw.get(name) or "").strip()
+    value = clean_text(raw.get(name), field=name, limit=MAX_TEXT, multiline=True)
     if not value:
         raise Invalid(f"Write a line about {label}.", {name: "Write a sentence or two."})
-    if len(value) > MAX_TEXT:
-        raise Invalid(f"Keep it under {MAX_TEXT} characters.", {name: f"At most {MAX_TEXT} characters."})
     return value
 
 

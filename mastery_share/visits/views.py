@@ -2,8 +2,6 @@
 practice page and the calendar feed."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     Response,
@@ -22,6 +20,8 @@ from ..db_types import utcnow
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..forms_support import show_error_on_form
+from ..query_args import query_date, query_int
+from ..safe_redirect import safe_next_url
 from ..videos.forms import practice_choices
 from ..videos.models import Video, VideoStatus
 from ..videos.services import get_video
@@ -47,7 +47,14 @@ from .calendar_feed import (
     member_for_feed_token,
     reset_calendar_feed,
 )
-from .forms import ActionForm, EditSlotForm, ReflectionForm, SlotForm, VisitRulesForm
+from .forms import (
+    ActionForm,
+    EditSlotForm,
+    ReflectionForm,
+    SlotForm,
+    VisitRulesForm,
+    offer_repeated_time,
+)
 from .local_time import (
     format_day,
     format_time_range,
@@ -114,10 +121,7 @@ def visit_helpers():
 
 
 def _safe_next(default: str) -> str:
-    target = request.form.get("next") or request.args.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return safe_next_url(request.form.get("next") or request.args.get("next"), default)
 
 
 def _practices() -> list[Practice]:
@@ -133,8 +137,7 @@ def _viewer_zone() -> str:
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return query_int(name)
 
 
 # ---- the calendar -------------------------------------------------------------------------
@@ -143,10 +146,7 @@ def _int_arg(name: str) -> int | None:
 @login_required
 def calendar():
     zone_name = _viewer_zone()
-    try:
-        day = date.fromisoformat(request.args.get("week", ""))
-    except ValueError:
-        day = to_local(utcnow(), zone_name).date()
+    day = query_date("week") or to_local(utcnow(), zone_name).date()
     filters = SlotFilters(school_id=_int_arg("school"),
                           practice=request.args.get("practice") or None,
                           grade_band=request.args.get("grade_band") or None,
@@ -186,13 +186,15 @@ def _slot_values(form) -> dict:
               "duration_min": form.duration_min.data, "capacity": form.capacity.data,
               "room": form.room.data or "", "focus": form.focus.data or "",
               "practices": form.practices.data or [], "video_ids": form.video_ids.data or [],
-              "grade_band": form.grade_band.data or None, "subject": form.subject.data or None}
+              "grade_band": form.grade_band.data or None, "subject": form.subject.data or None,
+              "occurrence": form.occurrence.data}
     if getattr(form, "repeat_weekly", None) is not None:
         values["repeat_weekly"] = form.repeat_weekly.data
     return values
 
 
-def _prepare_slot_form(form, host) -> None:
+def _prepare_slot_form(form, host, zone_name: str) -> None:
+    offer_repeated_time(form, zone_name)
     form.practices.choices = practice_choices(_practices())
     videos = db.session.scalars(select(Video).where(
         Video.owner_id == host.id, Video.status == VideoStatus.READY.value)
@@ -221,14 +223,11 @@ def new_slot():
     if not can_host(current_user):
         abort(403, description="Only members of a school can open a classroom.")
     form = SlotForm()
-    _prepare_slot_form(form, current_user)
+    _prepare_slot_form(form, current_user, current_user.school.time_zone)
     video = None
     if request.method == "GET":
         video = _prefill_from_video(form)
-        try:
-            form.date.data = date.fromisoformat(request.args.get("date", ""))
-        except ValueError:
-            pass
+        form.date.data = query_date("date") or form.date.data
     if form.validate_on_submit():
         try:
             slots = create_slots(current_user, _slot_values(form))
@@ -251,7 +250,7 @@ def edit_slot(slot_id: int):
         **local_fields(slot), "capacity": slot.capacity, "room": slot.room, "focus": slot.focus,
         "grade_band": slot.grade_band or "", "subject": slot.subject or "",
         "practices": [p.slug for p in slot.practices], "video_ids": [v.id for v in slot.videos]})
-    _prepare_slot_form(form, slot.host)
+    _prepare_slot_form(form, slot.host, slot.school.time_zone)
     if form.validate_on_submit():
         try:
             update_slot(current_user, slot.id, _slot_values(form))
