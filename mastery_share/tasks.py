@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, has_app_context
-from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey import Huey, PriorityRedisHuey, SqliteHuey, crontab
 
 _worker_app: Flask | None = None
 
@@ -19,7 +19,9 @@ _worker_app: Flask | None = None
 def build_huey(queue_url: str | None, data_dir: str) -> Huey:
     url = queue_url or f"sqlite:///{Path(data_dir) / 'queue.db'}"
     if url.startswith(("redis://", "rediss://")):
-        return RedisHuey("mastery-share", url=url)
+        # Transcription is enqueued with a lower priority than processing; Huey's plain Redis
+        # storage refuses priorities, so every job would fail on a scaled-out install.
+        return PriorityRedisHuey("mastery-share", url=url)
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,12 +16,14 @@ from email.message import Message
 from itertools import count
 from pathlib import Path
 
+from tests import queue_mode  # imports no app module, so it may come first
+
 # Before the package is imported: Huey's queue file is created in this data dir.
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="mastery-tests-"))
 os.environ["MASTERY_DATA_DIR"] = str(_SESSION_DIR / "default")
 os.environ.pop("MASTERY_DATABASE_URL", None)
 os.environ.pop("MASTERY_SMTP_URL", None)
-os.environ.pop("MASTERY_QUEUE_URL", None)
+queue_mode.configure_environment()
 # Transcription tests opt in with their own model setting; everything else runs without.
 os.environ.pop("MASTERY_WHISPER_MODEL", None)
 
@@ -36,6 +38,9 @@ from mastery_share import create_app  # noqa: E402
 from mastery_share.accounts.models import District, School, User  # noqa: E402
 from mastery_share.accounts.services import hash_password  # noqa: E402
 from mastery_share.extensions import db  # noqa: E402
+from mastery_share.tasks import huey  # noqa: E402
+
+queue_mode.route_immediate_jobs_through_storage(huey)
 
 PASSWORD = "correct-horse-battery"
 _PASSWORD_HASH = hash_password(PASSWORD)

@@ -12,6 +12,7 @@ import pytest
 from mastery_share.extensions import db
 from mastery_share.tasks import huey
 from mastery_share.videos.models import Video
+from tests.queue_mode import queue_url_for_workers
 from tests.videos.conftest import make_clip
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,17 +20,17 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def queued_for_real_worker(app):
-    """Jobs go to the SQLite queue a separate worker process consumes."""
+    """Jobs go to the queue (SQLite, or Redis under MASTERY_TEST_QUEUE_URL) that a separate
+    worker process consumes."""
     huey.immediate = False
     huey.flush()
-    yield huey.storage.filename
+    yield queue_url_for_workers(huey)
     huey.flush()
     huey.immediate = True
 
 
-def _start_worker(app, queue_file):
-    env = {**os.environ, "MASTERY_DATA_DIR": app.config["DATA_DIR"],
-           "MASTERY_QUEUE_URL": f"sqlite:///{queue_file}"}
+def _start_worker(app, queue_url):
+    env = {**os.environ, "MASTERY_DATA_DIR": app.config["DATA_DIR"], "MASTERY_QUEUE_URL": queue_url}
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker",
                              "--workers", "1"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

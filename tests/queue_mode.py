@@ -1,0 +1,48 @@
+"""Run the suite's jobs through a real queue storage instead of Huey's in-memory one.
+
+Huey's immediate mode runs a job the moment it is enqueued and never touches the storage, so a
+storage that refuses what we send it (priorities on plain Redis, an argument that does not
+serialize) passes every test and fails in production. With `MASTERY_TEST_QUEUE_URL` set (CI
+sets `redis://127.0.0.1:6379/15`), every job the tests enqueue is serialized, pushed into that
+storage with its priority, popped back and only then executed, still synchronously.
+"""
+from __future__ import annotations
+
+import os
+
+from huey.api import chord, group
+
+TEST_QUEUE_URL = os.environ.get("MASTERY_TEST_QUEUE_URL", "")
+
+
+def configure_environment() -> None:
+    """Before the package is imported: the Huey instance is built from MASTERY_QUEUE_URL."""
+    if TEST_QUEUE_URL:
+        os.environ["MASTERY_QUEUE_URL"] = TEST_QUEUE_URL
+    else:
+        os.environ.pop("MASTERY_QUEUE_URL", None)
+
+
+def route_immediate_jobs_through_storage(huey) -> None:
+    """Keep the real storage in immediate mode and pass every job through it."""
+    if not TEST_QUEUE_URL:
+        return
+    huey.immediate_use_memory = False
+    huey.storage = huey.create_storage()
+    huey.storage.flush_all()
+    real_enqueue = huey.enqueue
+
+    def enqueue(task):
+        if huey.immediate and not isinstance(task, (group, chord)):
+            huey.storage.enqueue(huey.serialize_task(task), task.priority)
+            message = huey.storage.dequeue()
+            assert message is not None, "the queue storage lost a job"
+            task = huey.deserialize_task(message)
+        return real_enqueue(task)
+
+    huey.enqueue = enqueue
+
+
+def queue_url_for_workers(huey) -> str:
+    """The MASTERY_QUEUE_URL a worker process needs to consume this test run's queue."""
+    return TEST_QUEUE_URL or f"sqlite:///{huey.storage.filename}"
