@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import os
+import shlex
 import signal
-import subprocess
 import sys
 
 import click
@@ -33,15 +33,20 @@ def worker_command(workers: int):
 @click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="HOST or 127.0.0.1")
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int,
               show_default="PORT or 5000")
+# Tests start a worker that dies at once to see the crash-loop backoff; nobody else needs it.
+@click.option("--worker-command", hidden=True, default=None)
 @with_appcontext
-def serve_command(host: str, port: int):
-    """Serve the web app and run the worker beside it; Ctrl-C stops both."""
+def serve_command(host: str, port: int, worker_command: str | None):
+    """Serve the web app and run the worker beside it, restarted if it dies; Ctrl-C stops both."""
     from werkzeug.serving import run_simple
 
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
-        env=os.environ.copy(),
-    )
+    from .worker_supervisor import WorkerSupervisor
+
+    argv = shlex.split(worker_command) if worker_command else \
+        [sys.executable, "-m", "flask", "--app", "wsgi", "worker"]
+    worker = WorkerSupervisor(argv, os.environ.copy(), current_app.config["DATA_DIR"],
+                              log=lambda line: click.echo(line, err=True))
+    worker.start()
     click.echo(f"Mastery Share on http://{host}:{port}  (worker pid {worker.pid}; Ctrl-C stops both)")
     # `kill PID` (a service manager's stop) must stop the worker too, as Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -49,14 +54,4 @@ def serve_command(host: str, port: int):
         run_simple(host, port, current_app._get_current_object(), threaded=True,
                    use_reloader=False, use_debugger=False)
     finally:
-        _stop(worker)
-
-
-def _stop(worker: subprocess.Popen) -> None:
-    if worker.poll() is None:
-        worker.send_signal(signal.SIGINT)  # the consumer finishes its running jobs on SIGINT
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        worker.stop()

@@ -1,8 +1,17 @@
 """Pages: browse, my videos, share a video, watch, edit, delete, reprocess, and media."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -14,12 +23,22 @@ from ..extensions import db
 from ..forms_support import show_error_on_form
 from ..media.storage import ObjectNotFound
 from ..query_args import query_int, query_page, query_seconds
+from ..worker_state import processing_paused_message
 from .forms import EditVideoForm, UploadVideoForm, VideoActionForm, practice_choices
 from .media_urls import check_media_signature, media_url
 from .models import Upload
 from .playback import media_response, player_context
-from .services import (VideoFilters, create_video_from_upload, delete_video, get_managed_video,
-                       get_video, list_videos, my_videos, reprocess_video, update_video)
+from .services import (
+    VideoFilters,
+    create_video_from_upload,
+    delete_video,
+    get_managed_video,
+    get_video,
+    list_videos,
+    my_videos,
+    reprocess_video,
+    update_video,
+)
 from .uploads import max_upload_bytes, upload_from_posted_file
 from .visibility import can_manage
 
@@ -63,8 +82,16 @@ def index():
 @bp.route("/videos/mine")
 @login_required
 def mine():
-    return render_template("videos/mine.html", videos=my_videos(current_user),
-                           action_form=VideoActionForm())
+    videos = my_videos(current_user)
+    return render_template("videos/mine.html", videos=videos, action_form=VideoActionForm(),
+                           processing_paused=_processing_paused(videos))
+
+
+def _processing_paused(videos) -> str | None:
+    """Why waiting videos do not move, when `flask serve`'s worker keeps dying."""
+    if not any(video.status in ("queued", "processing") for video in videos):
+        return None
+    return processing_paused_message(current_app.config["DATA_DIR"])
 
 
 @bp.route("/videos/new", methods=["GET", "POST"])
@@ -119,6 +146,7 @@ def watch(video_id: int):
     video = get_video(current_user, video_id)
     return render_template("videos/watch.html", video=video, action_form=VideoActionForm(),
                            can_manage=can_manage(current_user, video),
+                           processing_paused=_processing_paused([video]),
                            start_at=query_seconds("t"),
                            **player_context(current_user, video))
 
@@ -128,6 +156,7 @@ def watch(video_id: int):
 def status(video_id: int):
     video = get_video(current_user, video_id)
     return jsonify(status=video.status, progress=video.progress, error=video.error,
+                   paused=_processing_paused([video]),
                    renditions=[{"label": r.label, "status": r.status, "progress": r.progress}
                                for r in video.renditions])
 

@@ -5,14 +5,17 @@ const player = document.getElementById("player");
 if (player) {
   const start = Number(player.dataset.start || new URLSearchParams(location.search).get("t") || 0);
   if (start > 0) {
-    player.addEventListener("loadedmetadata", () => { player.currentTime = start; }, { once: true });
+    // A module script runs after parsing: on a busy machine the metadata may already be
+    // there, and a listener added now would never hear it.
+    if (player.readyState >= HTMLMediaElement.HAVE_METADATA) player.currentTime = start;
+    else player.addEventListener("loadedmetadata", () => { player.currentTime = start; }, { once: true });
   }
   // Media in S3 comes through a presigned URL that expires after MASTERY_S3_URL_TTL_S (five
   // minutes by default), and the browser keeps fetching ranges from that redirected URL: a
   // seek or a resume after it expired fails with a network error. Ask our own media URL
   // again (a fresh presigned URL, and a fresh check that this member may still watch) and go
   // on from the same moment; once per successful load, so a refusal cannot loop.
-  let loaded = false;
+  let loaded = player.readyState >= HTMLMediaElement.HAVE_METADATA; // it may have come first
   // What the viewer asked for: Chromium drops a pending play() on the error, firing no pause.
   let wantsToPlay = false;
   player.addEventListener("loadedmetadata", () => { loaded = true; });
@@ -57,7 +60,8 @@ if (processing) {
         location.reload();
         return;
       }
-      text.textContent = state.status === "queued" ? "Waiting for its turn to be processed…" : `Processing: ${state.progress}%`;
+      if (state.paused) text.textContent = state.paused;
+      else text.textContent = state.status === "queued" ? "Waiting for its turn to be processed…" : `Processing: ${state.progress}%`;
     } catch (ignored) { /* keep polling */ }
     setTimeout(poll, 2000);
   };
