@@ -43,3 +43,9 @@ def can_manage(user: User | None, video: Video) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     return video.owner_id == user.id or (user.is_admin and video.district_id == user.district_id)
+
+
+def watchable(user: User | None, videos) -> list[Video]:
+    """The videos shown by reference (a slot's linked videos, a spark, a mail) that `user` may
+    watch, in their order: the others are never named, only counted by the caller."""
+    return [video for video in videos if can_view(user, video)]

@@ -49,7 +49,7 @@ def slot_to_dict(view: SlotView) -> dict:
         "ends_at": to_local(slot.ends_at, zone_name), "time_zone": zone_name,
         "duration_min": slot.duration_min, "capacity": slot.capacity, "room": slot.room,
         "focus": slot.focus, "practices": [practice.slug for practice in slot.practices],
-        "video_ids": [video.id for video in slot.videos], "grade_band": slot.grade_band,
+        "video_ids": [video.id for video in view.videos], "grade_band": slot.grade_band,
         "subject": slot.subject, "status": slot.status, "series_id": slot.series_id,
         "confirmed_count": counts.confirmed, "waitlist_count": counts.waitlisted,
         "pending_count": counts.pending, "seats_left": view.seats_left,

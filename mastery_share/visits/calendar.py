@@ -11,6 +11,8 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Practice, User
 from ..db_types import utcnow
 from ..extensions import db
+from ..videos.models import Video
+from ..videos.visibility import watchable
 from .local_time import local_to_utc, to_local
 from .models import (
     ACTIVE_STATUSES,
@@ -41,6 +43,12 @@ class SlotView:
     slot: VisitSlot
     counts: SeatCounts
     my_booking: Booking | None = None
+    # The linked videos the viewer may watch; a private or school-only one stays unnamed.
+    videos: list[Video] = field(default_factory=list)
+
+    @property
+    def hidden_video_count(self) -> int:
+        return len(self.slot.videos) - len(self.videos)
 
     @property
     def seats_left(self) -> int:
@@ -75,7 +83,8 @@ def with_seats(viewer: User | None, slots: list[VisitSlot]) -> list[SlotView]:
         mine = {booking.slot_id: booking for booking in db.session.scalars(
             select(Booking).where(Booking.slot_id.in_(ids), Booking.visitor_id == viewer.id,
                                   Booking.status.in_(ACTIVE_STATUSES)))}
-    return [SlotView(slot, counts.get(slot.id, SeatCounts()), mine.get(slot.id))
+    return [SlotView(slot, counts.get(slot.id, SeatCounts()), mine.get(slot.id),
+                     watchable(viewer, slot.videos))
             for slot in slots]
 
 
