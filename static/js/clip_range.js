@@ -21,10 +21,14 @@ if (player && startField && endField && buttons) {
   buttons.hidden = false;
   let previewEnd = null;
 
-  player.addEventListener("loadedmetadata", () => {
+  const toSavedStart = () => {
     const start = seconds(startField);
     if (start !== null && start < player.duration) player.currentTime = start;
-  }, { once: true });
+  };
+  // The metadata may have arrived before this module ran (a busy machine): then no
+  // loadedmetadata is coming.
+  if (player.readyState >= HTMLMediaElement.HAVE_METADATA) toSavedStart();
+  else player.addEventListener("loadedmetadata", toSavedStart, { once: true });
 
   document.getElementById("set-start").addEventListener("click", () => {
     const now = Math.round(player.currentTime * 10) / 10;

@@ -24,10 +24,18 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    # play() starts without a click, muted or not: playback is the test's to trigger, not a
+    # gesture heuristic that a slow page can miss.
+    "--autoplay-policy=no-user-gesture-required",
 ]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-TIMEOUT_MS = 10_000
+# One ceiling for every expectation, wait and navigation. Each ends as soon as its condition
+# holds, so it costs nothing on a fast machine; CI is a busy 2-core machine, where a page, a
+# seek or a decode can take many times longer than on a laptop.
+TIMEOUT_MS = 60_000
+# Sharing a video transcodes it inside the request (Huey runs jobs immediately in tests).
+PROCESSING_TIMEOUT_MS = 180_000
 
 # Served by the app itself, so the page's CSP (script-src 'self') allows it: an inline copy
 # (add_script_tag(path=...)) would be blocked, and bypassing CSP would hide real CSP breakage.
@@ -66,11 +74,19 @@ def browser():
         from playwright.sync_api import expect, sync_playwright
     except ImportError:
         _unavailable("playwright is not installed: pip install -e '.[dev]'")
-    expect.set_options(timeout=TIMEOUT_MS)  # a busy machine is not a failure
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def new_context(browser, base_url: str, viewport: dict = DESKTOP):
+    """A fresh browser context (own cookies) on `base_url` with the suite's ceiling."""
+    context = browser.new_context(viewport=viewport, base_url=base_url)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    return context
 
 
 def _record_console_error(message, problems: list[str]) -> None:
@@ -99,8 +115,7 @@ def make_page(browser, live_server, request, tmp_path) -> Iterator[Callable]:
     problems: list[str] = []
 
     def factory(viewport: dict = DESKTOP):
-        context = browser.new_context(viewport=viewport, base_url=live_server.url)
-        context.set_default_timeout(TIMEOUT_MS)
+        context = new_context(browser, live_server.url, viewport)
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: problems.append(f"page error: {error}"))

@@ -35,7 +35,7 @@ def _load_whole_video(page) -> None:
     markers are placed by at_s / duration), with few range requests left to abort."""
     page.evaluate("() => { const v = document.getElementById('player'); v.muted = true; "
                   "v.playbackRate = 16; return v.play(); }")
-    page.wait_for_function("() => document.getElementById('player').ended", timeout=20_000)
+    page.wait_for_function("() => document.getElementById('player').ended")
     page.evaluate("() => { document.getElementById('player').playbackRate = 1; }")
 
 

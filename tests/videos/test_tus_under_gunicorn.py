@@ -16,6 +16,7 @@ import requests
 from tusclient import client as tus_client
 
 from tests.conftest import PASSWORD, free_port
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 IDLE_TIMEOUT_S = 1
@@ -43,7 +44,7 @@ class Gunicorn:
             try:
                 if requests.get(f"{self.url}/healthz", timeout=2).ok:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or slow to answer
                 time.sleep(0.1)
         pytest.fail(f"gunicorn did not come up: {self.log.read_text()[-2000:]}")
 
@@ -156,10 +157,7 @@ def test_a_chunk_cut_off_half_way_keeps_its_bytes_and_resumes(gunicorn, teacher)
     half = len(data) // 2
     with socket.create_connection(("127.0.0.1", gunicorn.port)) as raw:
         raw.sendall(_patch_head(path, headers, 0, len(data)) + data[:half])
-    for _ in range(100):
-        if _offset(location, headers) == half:
-            break
-        time.sleep(0.05)
+    wait_until(lambda: _offset(location, headers) == half)
     assert _offset(location, headers) == half
     resumed = requests.patch(location, data=data[half:], timeout=10, headers={
         **headers, "Upload-Offset": str(half), "Content-Type": "application/offset+octet-stream"})

@@ -9,6 +9,7 @@ from tusclient.exceptions import TusCommunicationError
 
 from tests.conftest import PASSWORD
 from tests.videos.conftest import DETAILS
+from tests.waiting import wait_until
 
 
 @pytest.fixture
@@ -81,15 +82,13 @@ def test_bytes_sent_before_a_dropped_connection_are_kept(live_server, token, cli
                      f"Authorization: Bearer {token}\r\nTus-Resumable: 1.0.0\r\n"
                      f"Upload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n"
                      f"Content-Length: {len(data)}\r\n\r\n").encode() + data[:half])
-    offset = None
-    for _ in range(50):
+    def offset() -> int:
         head = requests.head(created.headers["Location"], headers=headers, timeout=10)
-        offset = int(head.headers["Upload-Offset"])
-        if offset == half:
-            break
-        import time
-        time.sleep(0.1)
-    assert offset == half
+        return int(head.headers["Upload-Offset"])
+
+    # The server writes what arrived in its own thread: wait for the offset, not a time.
+    wait_until(lambda: offset() == half)
+    assert offset() == half
     patch = requests.patch(created.headers["Location"], data=data[half:], timeout=10, headers={
         **headers, "Upload-Offset": str(half), "Content-Type": "application/offset+octet-stream"})
     assert patch.status_code == 204

@@ -2,7 +2,6 @@
 booking, increasing SEQUENCE; through the outbox by default and SMTP when configured."""
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,6 +11,7 @@ from mastery_share.visits.booking import book_slot, cancel_booking
 from mastery_share.visits.reminders import request_reflections, send_visit_reminders
 from mastery_share.visits.slots import cancel_slot, update_slot
 from tests.conftest import message_text, outbox_messages
+from tests.waiting import wait_until
 
 
 def invitations(message) -> list[Calendar]:
@@ -141,9 +141,7 @@ def test_booking_mail_with_its_invitation_is_delivered_over_smtp(app, smtp_serve
                                                                  visitor, open_slot):
     _, inbox = smtp_server
     booking = book_slot(visitor, open_slot(host).id)
-    deadline = time.monotonic() + 5
-    while len(inbox.messages) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: len(inbox.messages) >= 2)  # the visitor's and the host's
     to_visitor = next(m for m in inbox.messages if m["To"] == visitor.email)
     event = only_event(invitations(to_visitor)[0])
     assert str(event["UID"]) == f"booking-{booking.id}@mastery-share"
