@@ -5,6 +5,7 @@ heartbeat plus the worker's identity let a restarted worker pick up work a dead 
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import socket
@@ -30,6 +31,7 @@ from .models import Rendition, Video, VideoStatus
 from .storage_access import media_storage
 
 PROGRESS_WRITE_INTERVAL_S = 0.5
+logger = logging.getLogger(__name__)
 
 
 class TransientProcessingError(Exception):
@@ -96,19 +98,37 @@ def process_video(video_id: int) -> None:
     if not claim_video(video_id):
         return  # deleted, already done, or another worker has it
     video = db.session.get(Video, video_id)
+    media_prefix = video.media_prefix
     workdir = Path(tempfile.mkdtemp(prefix=f"video-{video_id}-",
                                     dir=_work_root()))
     try:
         _run_pipeline(video, workdir)
     except MediaError as error:
         db.session.rollback()
-        _fail(video_id, error.reason, error.detail)
+        if not _discard_if_deleted(video_id, media_prefix):
+            _fail(video_id, error.reason, error.detail)
     except Exception:
         db.session.rollback()
+        if _discard_if_deleted(video_id, media_prefix):
+            return
         _requeue_for_retry(video_id)
         raise
+    else:
+        _discard_if_deleted(video_id, media_prefix)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _discard_if_deleted(video_id: int, media_prefix: str) -> bool:
+    """A video deleted while it was processed: its next progress write fails on the missing
+    row. That is no error of ours, so the job ends quietly, after removing the files it stored
+    since the deletion removed the others."""
+    db.session.expire_all()
+    if db.session.get(Video, video_id) is not None:
+        return False
+    media_storage().delete_prefix(media_prefix)
+    logger.warning("Video %s was deleted while it was processed; its work is discarded", video_id)
+    return True
 
 
 def _work_root() -> Path:

@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from mastery_share.tasks import huey
 from mastery_share.videos.models import Video
 from tests.queue_mode import queue_url_for_workers
 from tests.videos.conftest import make_clip
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,3 +83,37 @@ def test_video_killed_mid_transcode_is_finished_by_the_next_worker(
     assert done.attempts == 2
     assert sorted(r.label for r in done.renditions if r.status == "ready") == ["360p", "720p"]
     assert "requeued 1 video" in output
+
+
+def test_a_video_deleted_mid_transcode_ends_the_job_quietly_and_leaves_no_files(
+        app, teacher, share, tmp_path, queued_for_real_worker):
+    from mastery_share.videos.services import delete_video
+    from mastery_share.videos.storage_access import media_storage
+
+    clip = make_clip(tmp_path / "lesson.mp4", size="1280x720", seconds=30,
+                     codec=["-c:v", "mpeg4", "-q:v", "6"])
+    video = share(teacher, clip)
+    video_id, prefix = video.id, video.media_prefix
+    folder = media_storage().local_path(video.original_key).parent
+
+    lines: list[str] = []
+    worker = _start_worker(app, queued_for_real_worker)
+    collector = threading.Thread(target=lambda: lines.extend(worker.stdout), daemon=True)
+    collector.start()
+    try:
+        assert wait_until(lambda: _video(video_id).status == "processing"
+                          and _video(video_id).progress > 0, timeout=300), \
+            "processing never started"
+        delete_video(teacher, video_id)
+        assert wait_until(lambda: any("was deleted while it was processed" in line
+                                      for line in lines), timeout=300), "".join(lines)
+    finally:
+        worker.send_signal(signal.SIGINT)
+        worker.wait(timeout=60)
+        collector.join(timeout=30)
+        worker.stdout.close()
+    output = "".join(lines)
+    assert "Traceback" not in output, output
+    assert _video(video_id) is None
+    assert not folder.exists() or not any(folder.iterdir()), \
+        f"files left behind under {prefix}: {list(folder.iterdir())}"
