@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import pytest
 
+from mastery_share.accounts.models import District, School, User
 from mastery_share.extensions import db
 from mastery_share.visits.calendar import with_seats
 from mastery_share.visits.models import VisitSlot
+from mastery_share.visits.slots import create_slots
 from tests.collections.conftest import video_row
-from tests.conftest import sign_in
+from tests.conftest import _PASSWORD_HASH, FreshContextClient, sign_in
+from tests.postgres import migrated_postgres_app
+from tests.visits.conftest import local_start
 from tests.visits.test_visits_api import token_for
 
 PRIVATE_TITLE = "Private rehearsal of my station rotation"
@@ -97,3 +101,39 @@ def test_slot_views_filter_linked_videos_for_each_viewer(linked_slot, visitor, c
     assert titles(colleague) == sorted([SCHOOL_TITLE, DISTRICT_TITLE])
     assert titles(host) == sorted([PRIVATE_TITLE, SCHOOL_TITLE, DISTRICT_TITLE])
     assert with_seats(visitor, [loaded])[0].hidden_video_count == 2
+
+
+def _linked_videos_seen_through_the_api(app) -> None:
+    district = District(name="Lake District", slug="lake-district")
+    north = School(name="North", time_zone="America/Chicago", district=district)
+    south = School(name="South", time_zone="America/New_York", district=district)
+    host, visitor = (User(email=email, name=name, role="teacher", district=district,
+                          school=school, password_hash=_PASSWORD_HASH)
+                     for email, name, school in (("host@lake.example.org", "Host", north),
+                                                 ("visitor@lake.example.org", "Visitor", south)))
+    db.session.add_all([district, north, south, host, visitor])
+    db.session.commit()
+    private, school_only, shared = (video_row(host, title=title, visibility=visibility)
+                                    for title, visibility in ((PRIVATE_TITLE, "private"),
+                                                              (SCHOOL_TITLE, "school"),
+                                                              (DISTRICT_TITLE, "district")))
+    slot = create_slots(host, {"starts_at": local_start(north), "duration_min": 45,
+                               "capacity": 3, "room": "12", "focus": "Stations",
+                               "repeat_weekly": 0,
+                               "video_ids": [private.id, school_only.id, shared.id]})[0]
+    app.test_client_class = FreshContextClient
+    client = app.test_client()
+    detail = client.get(f"/api/v1/visit-slots/{slot.id}",
+                        headers=token_for(client, visitor)).get_json()
+    assert detail["video_ids"] == [shared.id]
+    own = client.get(f"/api/v1/visit-slots/{slot.id}", headers=token_for(client, host)).get_json()
+    assert sorted(own["video_ids"]) == sorted([private.id, school_only.id, shared.id])
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_linked_videos_follow_the_visibility_rule_on_both_databases(request, tmp_path, database):
+    if database == "sqlite":
+        _linked_videos_seen_through_the_api(request.getfixturevalue("app"))
+        return
+    with migrated_postgres_app(tmp_path / "pg") as app:
+        _linked_videos_seen_through_the_api(app)
