@@ -50,7 +50,7 @@ def test_a_visitor_from_another_school_sees_only_the_linked_video_they_may_watch
 
 def test_a_colleague_of_the_same_school_sees_the_school_video_but_not_the_private_one(
         client, linked_slot, colleague):
-    slot, (private, school_only, _) = linked_slot
+    slot, (_, school_only, _) = linked_slot
     sign_in(client, colleague)
     page = client.get(f"/visits/{slot.id}").get_data(as_text=True)
     assert SCHOOL_TITLE in page and f"/videos/{school_only.id}" in page
