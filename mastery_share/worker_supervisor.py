@@ -100,7 +100,9 @@ class WorkerSupervisor:
                     self._write(RUNNING)
                 delay_s, quick_deaths = self._first_delay_s, 0
                 code = process.wait()
-            if self._stopping.is_set():
+            # Ctrl-C reaches the worker too (one process group) and it exits cleanly a moment
+            # before stop() is called: a clean exit waits out the delay before it is news.
+            if self._stopping.is_set() or (code == 0 and self._stopping.wait(delay_s)):
                 return
             quick_deaths += 1
             reason = describe_exit(code)
@@ -108,7 +110,7 @@ class WorkerSupervisor:
             self._write(state, reason, time.time() + delay_s)
             self._log(f"Worker pid {process.pid} stopped ({reason}); restarting it in "
                       f"{delay_s:g} s" + (" (processing is paused)" if state == PAUSED else ""))
-            if self._stopping.wait(delay_s):
+            if code != 0 and self._stopping.wait(delay_s):
                 return
             self._spawn()
             self.restarts += 1

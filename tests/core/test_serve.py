@@ -66,6 +66,8 @@ def test_serve_runs_web_and_worker_and_ctrl_c_stops_both(tmp_path):
     leftovers = subprocess.run(["pgrep", "-g", str(server.pid)], capture_output=True, text=True)
     assert leftovers.stdout.strip() == "", f"processes left running: {leftovers.stdout}"
     assert "Worker:" in output
+    # Ctrl-C reaches the worker first; the supervisor must not take that for a crash.
+    assert "restarting it" not in output and "Worker restarted" not in output
 
 
 def test_sigterm_to_serve_alone_stops_the_worker_too(tmp_path):
