@@ -5,7 +5,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -43,15 +42,6 @@ def _video(video_id) -> Video:
     return db.session.get(Video, video_id)
 
 
-def _wait(predicate, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def test_video_killed_mid_transcode_is_finished_by_the_next_worker(
         app, teacher, share, tmp_path, queued_for_real_worker):
     clip = make_clip(tmp_path / "lesson.mp4", size="1280x720", seconds=30,
@@ -61,7 +51,7 @@ def test_video_killed_mid_transcode_is_finished_by_the_next_worker(
 
     worker = _start_worker(app, queued_for_real_worker)
     try:
-        assert _wait(lambda: _video(video.id).status == "processing"
+        assert wait_until(lambda: _video(video.id).status == "processing"
                      and _video(video.id).progress > 0, timeout=180), "processing never started"
         worker.send_signal(signal.SIGKILL)
     finally:
@@ -73,7 +63,7 @@ def test_video_killed_mid_transcode_is_finished_by_the_next_worker(
 
     restarted = _start_worker(app, queued_for_real_worker)
     try:
-        assert _wait(lambda: _video(video.id).progress == 100, timeout=240), \
+        assert wait_until(lambda: _video(video.id).progress == 100, timeout=240), \
             f"not finished: {_video(video.id).status} {_video(video.id).progress}%"
     finally:
         restarted.send_signal(signal.SIGINT)
