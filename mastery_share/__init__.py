@@ -112,6 +112,7 @@ def _import_models() -> None:
     from .collections import models as _collections  # noqa: F401
     from .comments import models as _comments  # noqa: F401
     from .search import postgres_models as _search  # noqa: F401
+    from .tries import models as _tries  # noqa: F401
     from .videos import models as _videos  # noqa: F401
     from .visits import models as _visits  # noqa: F401
 

@@ -6,7 +6,17 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, one_of, utcnow
@@ -82,6 +92,15 @@ class School(db.Model):
     district: Mapped[District] = relationship(back_populates="schools")
 
 
+# The practices a member marked themselves new to: their practice pages show "Start here" first.
+user_new_practices = Table(
+    "user_new_practices",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("practice_id", ForeignKey("practices.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
@@ -108,6 +127,7 @@ class User(UserMixin, db.Model):
 
     district: Mapped[District] = relationship()
     school: Mapped[School | None] = relationship()
+    new_to_practices: Mapped[list["Practice"]] = relationship(secondary=user_new_practices)
 
     def get_id(self) -> str:
         return f"{self.id}.{self.session_nonce}"

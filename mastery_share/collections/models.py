@@ -16,6 +16,9 @@ class Collection(db.Model):
     __tablename__ = "collections"
     __table_args__ = (
         one_of("visibility", Visibility, "visibility_known"),
+        # One "Start here" path per practice and district.
+        db.UniqueConstraint("district_id", "path_practice_id",
+                            name="uq_collections_district_path_practice"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,6 +29,10 @@ class Collection(db.Model):
     purpose: Mapped[str] = mapped_column(Text, default="")
     meeting_date: Mapped[date | None] = mapped_column(Date)
     visibility: Mapped[str] = mapped_column(String(16), default=Visibility.SCHOOL.value)
+    # Set when a coach flags this collection as the practice's "Start here" path for members
+    # new to it; None for every other collection.
+    path_practice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("practices.id", ondelete="SET NULL"))
     # Bumped first by every change to the items: the row lock that serialises concurrent
     # edits, so positions never collide or go missing.
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

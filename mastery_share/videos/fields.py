@@ -10,7 +10,7 @@ from ..accounts.models import GRADE_BANDS, SUBJECTS, Practice
 from ..errors import Invalid
 from ..extensions import db
 from ..text_fields import text_problem
-from .models import Visibility
+from .models import PracticeLevel, Visibility
 
 MAX_TITLE = 200
 MAX_DESCRIPTION = 5000
@@ -24,6 +24,7 @@ class VideoFields:
     grade_band: str
     subject: str
     visibility: str
+    level: str = PracticeLevel.GETTING_STARTED.value
 
 
 def _truthy(value) -> bool:
@@ -89,6 +90,11 @@ def clean_video_fields(raw: dict, *, partial: bool = False, require_release: boo
         if visibility not in {v.value for v in Visibility}:
             errors["visibility"] = "Choose who may watch: private, school, district or network."
         values["visibility"] = visibility
+    if present("level") and (raw.get("level") or not partial):
+        level = (raw.get("level") or PracticeLevel.GETTING_STARTED.value).strip()
+        if level not in {v.value for v in PracticeLevel}:
+            errors["level"] = "Choose a level: getting_started, refining or advanced."
+        values["level"] = level
     if require_release and not _truthy(raw.get("media_release")):
         errors["media_release"] = ("Confirm that every student shown has a media release on "
                                    "file (or is not identifiable).")

@@ -40,6 +40,20 @@ class Visibility(str, enum.Enum):
         }[self.value]
 
 
+class PracticeLevel(str, enum.Enum):
+    """How far into a practice a video (or an open classroom) goes: new teachers start with
+    "getting started" and are never pressed into "advanced"."""
+
+    GETTING_STARTED = "getting_started"
+    REFINING = "refining"
+    ADVANCED = "advanced"
+
+    @property
+    def label(self) -> str:
+        return {"getting_started": "Getting started", "refining": "Refining",
+                "advanced": "Advanced"}[self.value]
+
+
 class VideoStatus(str, enum.Enum):
     QUEUED = "queued"
     PROCESSING = "processing"
@@ -61,6 +75,7 @@ class Video(db.Model):
     __table_args__ = (
         one_of("visibility", Visibility, "visibility_known"),
         one_of("status", VideoStatus, "status_known"),
+        one_of("level", PracticeLevel, "level_known"),
         CheckConstraint("progress BETWEEN 0 AND 100", name="progress_percent"),
         CheckConstraint("media_release", name="media_release_attested"),
         Index("ix_videos_status_created", "status", "created_at"),
@@ -75,6 +90,8 @@ class Video(db.Model):
     grade_band: Mapped[str] = mapped_column(String(8))
     subject: Mapped[str] = mapped_column(String(60))
     visibility: Mapped[str] = mapped_column(String(16), default=Visibility.SCHOOL.value)
+    level: Mapped[str] = mapped_column(String(16), default=PracticeLevel.GETTING_STARTED.value,
+                                       server_default=PracticeLevel.GETTING_STARTED.value)
     media_release: Mapped[bool] = mapped_column(Boolean)
     status: Mapped[str] = mapped_column(String(16), default=VideoStatus.QUEUED.value)
     progress: Mapped[int] = mapped_column(Integer, default=0)

@@ -14,6 +14,7 @@ from ..db_types import utcnow
 from ..errors import Conflict, Forbidden, NotFound
 from ..extensions import db
 from ..transaction import after_commit, commit, rollback
+from ..tries.share_back import check_share_back, claim_share_back, share_back_try_id
 from .captions import parse_captions, store_captions
 from .events import video_deleted, video_details_changed
 from .fields import clean_video_fields
@@ -48,6 +49,9 @@ def create_video(owner: User, raw: dict, *, source: Path, filename: str,
     if owner.school_id is None:
         raise Forbidden("Only members of a school can share videos.")
     values = clean_video_fields(raw)
+    share_back = share_back_try_id(raw)
+    if share_back is not None:
+        check_share_back(owner, share_back)
     captions_vtt = parse_captions(*captions) if captions else None
     prefix = f"videos/{uuid.uuid4().hex}/"
     storage = media_storage()
@@ -66,6 +70,8 @@ def create_video(owner: User, raw: dict, *, source: Path, filename: str,
         db.session.flush()
         if upload_id is not None:
             _claim_upload(upload_id, video.id)
+        if share_back is not None:
+            claim_share_back(owner, share_back, video.id)
         _enqueue_processing(video.id)
         commit()
     except Exception:

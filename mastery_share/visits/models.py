@@ -93,6 +93,8 @@ class VisitSlot(db.Model):
     focus: Mapped[str] = mapped_column(Text, default="")
     grade_band: Mapped[str | None] = mapped_column(String(8))
     subject: Mapped[str | None] = mapped_column(String(60))
+    # A PracticeLevel value, or None for "any level": experienced visitors look for their own.
+    level: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default=SlotStatus.OPEN.value)
     series_id: Mapped[str | None] = mapped_column(String(32), index=True)
     # Bumped by every booking change under the slot's row lock: the lock serialises bookers
