@@ -5,6 +5,7 @@ from flask import Flask, has_request_context
 from flask_login import current_user
 
 from .accounts.forms import SignOutForm
+from .videos.models import PracticeLevel
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -13,3 +14,13 @@ def register_template_helpers(app: Flask) -> None:
         if not has_request_context() or not current_user.is_authenticated:
             return {"sign_out_form": None}  # mail templates render outside requests
         return {"sign_out_form": SignOutForm()}
+
+    @app.template_filter("level_label")
+    def level_label(value: str | None) -> str:
+        """A video's or open classroom's level in words; "Any level" when it has none."""
+        if not value:
+            return "Any level"
+        try:
+            return PracticeLevel(value).label
+        except ValueError:
+            return value

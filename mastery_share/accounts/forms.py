@@ -76,6 +76,12 @@ class ProfileForm(FlaskForm):
                        render_kw={"autocomplete": "name"})
     grade_bands = _grade_band_field()
     subjects = _subject_field()
+    # Choices (the practices) are set by the view; named apart from User.new_to_practices so
+    # the form's obj= does not fill it with Practice rows.
+    new_to = CheckboxListField(
+        "Practices I'm new to",
+        description="Their pages show you a coach's “Start here” path and getting-started "
+                    "videos first. Untick one when you are ready to go further.")
 
 
 class InviteForm(FlaskForm):

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..text_fields import clean_text
 from ..transaction import commit
 from .models import GRADE_BANDS, SUBJECTS, District, Role, School, User, new_session_nonce
+from .practices import set_new_to_practices
 from .token_models import ApiToken
 
 MIN_PASSWORD_LENGTH = 10
@@ -147,8 +148,12 @@ def create_user(
     return user
 
 
-def update_profile(user: User, *, name: str, grade_bands, subjects) -> User:
-    """Change a member's own name, grade bands and subjects."""
+def update_profile(user: User, *, name: str, grade_bands, subjects,
+                   new_to_practices=None) -> User:
+    """Change a member's own name, grade bands and subjects (and, when given as slugs, the
+    practices they are new to), in one transaction."""
+    if new_to_practices is not None:
+        set_new_to_practices(user, new_to_practices)
     user.name = clean_person_name(name, required="Enter your name.")
     user.grade_bands = clean_grade_bands(grade_bands)
     user.subjects = clean_subjects(subjects)

@@ -19,6 +19,7 @@ from .invitations import accept_invitation as accept_invitation_service
 from .invitations import find_invitation
 from .password_reset import find_reset, request_password_reset
 from .password_reset import reset_password as reset_password_service
+from .practices import all_practices
 from .services import authenticate, update_profile
 from .sessions import sign_out_everywhere
 from .sign_in_limits import TOO_MANY_SIGN_IN_ATTEMPTS, form_email, sign_in_limited
@@ -129,10 +130,13 @@ def accept_invitation(token: str):
 @login_required
 def profile():
     form = ProfileForm(obj=current_user)
+    form.new_to.choices = [(practice.slug, practice.name) for practice in all_practices()]
+    if request.method == "GET":
+        form.new_to.data = [practice.slug for practice in current_user.new_to_practices]
     if form.validate_on_submit():
         try:
             update_profile(current_user, name=form.name.data, grade_bands=form.grade_bands.data,
-                           subjects=form.subjects.data)
+                           subjects=form.subjects.data, new_to_practices=form.new_to.data or [])
         except DomainError as error:
             show_error_on_form(form, error)
         else:

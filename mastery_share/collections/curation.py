@@ -11,9 +11,10 @@ from ..accounts.models import User
 from ..errors import Forbidden, Invalid
 from ..extensions import db
 from ..text_fields import clean_text
-from ..transaction import commit
+from ..transaction import atomic, commit
 from ..videos.models import Visibility
 from .models import Collection
+from .paths import apply_start_here, commit_start_here
 from .permissions import can_curate
 from .sharing import get_editable_collection
 
@@ -67,23 +68,28 @@ def clean_collection_fields(raw: dict, *, partial: bool = False) -> dict:
     return values
 
 
+@atomic
 def create_collection(curator: User, raw: dict) -> Collection:
-    """A new, empty collection curated by a coach, principal or admin."""
+    """A new, empty collection curated by a coach, principal or admin (and, when
+    raw["start_here_for"] names a practice, that practice's Start-here path: paths.py)."""
     if not can_curate(curator):
         raise Forbidden("Only coaches, principals and admins create collections.")
     collection = Collection(curator_id=curator.id, school_id=curator.school_id,
                             district_id=curator.district_id, **clean_collection_fields(raw))
     db.session.add(collection)
-    commit()
+    apply_start_here(curator, collection, raw)
+    commit_start_here()
     return collection
 
 
+@atomic
 def update_collection(actor: User, collection_id: int, raw: dict) -> Collection:
-    """Change the details of a collection the actor curates."""
+    """Change the details (and the Start-here flag) of a collection the actor curates."""
     collection = get_editable_collection(actor, collection_id)
     for name, value in clean_collection_fields(raw, partial=True).items():
         setattr(collection, name, value)
-    commit()
+    apply_start_here(actor, collection, raw)
+    commit_start_here()
     return collection
 
 

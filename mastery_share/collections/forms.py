@@ -29,6 +29,12 @@ class CollectionForm(FlaskForm):
                              choices=[SelectChoice(v.value, v.label) for v in Visibility],
                              description="Videos inside stay visible only to those who may "
                                          "watch them.")
+    # Choices (the practices) are set by the view; the service checks the slug.
+    start_here_for = SelectField(
+        "Start-here path for new teachers", choices=[], validate_choice=False,
+        description="Shown first, in this order, on the practice's page to members new to it. "
+                    "It replaces the practice's current path in your district, and needs "
+                    "“Who can see it” set to the district or every member.")
 
 
 def _seconds_field(label: str, description: str) -> FloatField:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..accounts.models import User
+from ..accounts.models import Practice, User
 from ..db_types import UTCDateTime, one_of, utcnow
 from ..extensions import db
 from ..videos.models import Video, Visibility
@@ -40,6 +40,7 @@ class Collection(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     curator: Mapped[User] = relationship()
+    path_practice: Mapped[Practice | None] = relationship()
     items: Mapped[list["CollectionItem"]] = relationship(
         back_populates="collection", cascade="all, delete-orphan",
         order_by="CollectionItem.position")

@@ -14,9 +14,11 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from ..accounts.practices import all_practices
 from ..errors import DomainError
 from ..forms_support import show_error_on_form
 from ..query_args import query_int, query_page
+from ..videos.forms import practice_choices
 from .curation import create_collection, delete_collection, update_collection
 from .forms import ActionForm, AddItemForm, CollectionForm
 from .models import Collection
@@ -71,7 +73,16 @@ def video_picker(collection: Collection) -> Picker:
 
 def _details_from(form: CollectionForm) -> dict:
     return {"title": form.title.data, "purpose": form.purpose.data,
-            "meeting_date": form.meeting_date.data, "visibility": form.visibility.data}
+            "meeting_date": form.meeting_date.data, "visibility": form.visibility.data,
+            "start_here_for": form.start_here_for.data or ""}
+
+
+def _offer_paths(form: CollectionForm, collection: Collection | None = None) -> None:
+    """The practices the collection can be the Start-here path of (its current one chosen)."""
+    form.start_here_for.choices = [("", "Not a Start-here path"),
+                                   *practice_choices(all_practices())]
+    if request.method == "GET" and collection is not None and collection.path_practice:
+        form.start_here_for.data = collection.path_practice.slug
 
 
 @bp.route("/collections")
@@ -89,6 +100,7 @@ def new():
     if not can_curate(current_user):
         abort(403, description="Only coaches, principals and admins create collections.")
     form = CollectionForm()
+    _offer_paths(form)
     if form.validate_on_submit():
         try:
             collection = create_collection(current_user, _details_from(form))
@@ -120,6 +132,7 @@ def show(collection_id: int):
 def edit(collection_id: int):
     collection = get_editable_collection(current_user, collection_id)
     form = CollectionForm(obj=collection)
+    _offer_paths(form, collection)
     if form.validate_on_submit():
         try:
             update_collection(current_user, collection.id, _details_from(form))

@@ -24,7 +24,8 @@ blp = Blueprint("search_api", __name__, description="Search videos by what they 
 def search(args):
     """Ranked videos the member may watch, with snippets, caption moments and facets."""
     filters = SearchFilters(practice=args.get("practice"), school_id=args.get("school"),
-                            grade_band=args.get("grade_band"), subject=args.get("subject"))
+                            grade_band=args.get("grade_band"), subject=args.get("subject"),
+                            level=args.get("level"))
     found = search_videos(g.api_user, args["q"], filters, sort=args["sort"], page=args["page"],
                           per_page=args["per_page"])
     return {

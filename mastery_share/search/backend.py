@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 SORTS = ("relevance", "newest")
-FACETS = ("practice", "school", "grade_band", "subject")
+FACETS = ("practice", "school", "grade_band", "subject", "level")
+# A video's level for its practice (videos.models.PracticeLevel values).
+LEVELS = ("getting_started", "refining", "advanced")
 MAX_PER_PAGE = 50
 
 
@@ -56,6 +58,7 @@ class VideoDocument:
     district_id: int
     created_at: datetime
     cues: tuple[Cue, ...] = ()
+    level: str = LEVELS[0]
 
     @property
     def transcript(self) -> str:
@@ -78,9 +81,10 @@ class SearchFilters:
     school_id: int | None = None
     grade_band: str | None = None
     subject: str | None = None
+    level: str | None = None
 
     def active(self) -> bool:
-        return any((self.practice, self.school_id, self.grade_band, self.subject))
+        return any((self.practice, self.school_id, self.grade_band, self.subject, self.level))
 
 
 @dataclass(frozen=True)

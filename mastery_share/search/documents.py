@@ -36,7 +36,7 @@ def video_document(video: Video) -> VideoDocument:
         grade_band=video.grade_band, subject=video.subject, school_id=video.school_id,
         school_name=video.school.name, teacher_name=video.owner.name,
         visibility=video.visibility, owner_id=video.owner_id, district_id=video.district_id,
-        created_at=video.created_at, cues=caption_cues(video),
+        created_at=video.created_at, cues=caption_cues(video), level=video.level,
     )
 
 

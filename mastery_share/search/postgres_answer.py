@@ -76,7 +76,7 @@ def answer(connection: Connection, request: SearchRequest) -> SearchResponse:
 
 def _count(connection: Connection, where: ColumnElement[bool]):
     """How many documents match, and the facet counts over all of them."""
-    matched = select(docs.video_id, docs.school_id, docs.grade_band, docs.subject,
+    matched = select(docs.video_id, docs.school_id, docs.grade_band, docs.subject, docs.level,
                      docs.practice_slugs).where(where).cte("matched")
     slugs = select(func.unnest(matched.c.practice_slugs).label("value")).subquery()
 
@@ -92,6 +92,7 @@ def _count(connection: Connection, where: ColumnElement[bool]):
         counted("school", matched.c.school_id, matched),
         counted("grade_band", matched.c.grade_band, matched),
         counted("subject", matched.c.subject, matched),
+        counted("level", matched.c.level, matched),
     )).all()
     facets = empty_facets()
     total = 0

@@ -48,6 +48,8 @@ class SearchDocument(db.Model):
     school_id: Mapped[int] = mapped_column(Integer)
     grade_band: Mapped[str] = mapped_column(String(8))
     subject: Mapped[str] = mapped_column(String(60))
+    # Filled from the videos by migration 0010 for rows indexed before levels existed.
+    level: Mapped[str] = mapped_column(String(16), server_default="getting_started")
     practice_slugs: Mapped[list[str]] = mapped_column(ARRAY(Text))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     title: Mapped[str] = mapped_column(Text)

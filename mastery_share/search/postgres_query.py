@@ -76,4 +76,6 @@ def allowed(viewer: Viewer, filters: SearchFilters) -> ColumnElement[bool]:
         terms.append(docs.grade_band == filters.grade_band)
     if filters.subject:
         terms.append(docs.subject == filters.subject)
+    if filters.level:
+        terms.append(docs.level == filters.level)
     return and_(*terms)

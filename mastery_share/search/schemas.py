@@ -3,7 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from ..accounts.models import GRADE_BANDS, SUBJECTS
 from ..videos.schemas import MAX_ID, VideoSchema
-from .backend import MAX_PER_PAGE, SORTS
+from .backend import LEVELS, MAX_PER_PAGE, SORTS
 from .services import MAX_QUERY_CHARS
 
 
@@ -18,6 +18,8 @@ class SearchArgsSchema(Schema):
                             metadata={"description": "School id."})
     grade_band = fields.String(validate=validate.OneOf(GRADE_BANDS))
     subject = fields.String(validate=validate.OneOf(SUBJECTS))
+    level = fields.String(validate=validate.OneOf(LEVELS), metadata={
+        "description": "How far into the practice: getting_started, refining or advanced."})
     sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_ID))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
@@ -52,6 +54,7 @@ class FacetsSchema(Schema):
     school = _counts("School id -> number of matching videos.")
     grade_band = _counts("Grade band -> number of matching videos.")
     subject = _counts("Subject -> number of matching videos.")
+    level = _counts("Level (getting_started, refining, advanced) -> number of matching videos.")
 
 
 class SearchPageSchema(Schema):

@@ -8,21 +8,24 @@ from sqlalchemy import select
 from ..accounts.models import GRADE_BANDS, SUBJECTS, Practice, School
 from ..extensions import db
 from ..query_args import query_int, query_page
-from .backend import SearchFilters
+from ..videos.models import PracticeLevel
+from .backend import LEVELS, SearchFilters
 from .services import search_videos
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 12
-_FILTER_ARGS = ("practice", "school", "grade_band", "subject")
+_FILTER_ARGS = ("practice", "school", "grade_band", "subject", "level")
 
 
 def _filters() -> SearchFilters:
     grade_band = request.args.get("grade_band")
     subject = request.args.get("subject")
+    level = request.args.get("level")
     return SearchFilters(practice=(request.args.get("practice") or "")[:80] or None,
                          school_id=query_int("school"),
                          grade_band=grade_band if grade_band in GRADE_BANDS else None,
-                         subject=subject if subject in SUBJECTS else None)
+                         subject=subject if subject in SUBJECTS else None,
+                         level=level if level in LEVELS else None)
 
 
 def search_url(**changes) -> str:
@@ -49,7 +52,8 @@ def _facet_labels(facets: dict[str, dict[str, int]]) -> dict[str, dict[str, str]
     return {"practice": dict(practices),
             "school": {str(school_id): name for school_id, name in schools},
             "grade_band": {band: band for band in facets.get("grade_band", {})},
-            "subject": {subject: subject for subject in facets.get("subject", {})}}
+            "subject": {subject: subject for subject in facets.get("subject", {})},
+            "level": {level.value: level.label for level in PracticeLevel}}
 
 
 @bp.route("/search")
@@ -61,5 +65,6 @@ def index():
     found = search_videos(current_user, q, filters, sort=sort,
                           page=query_page(), per_page=PER_PAGE)
     return render_template("search/index.html", q=q, sort=sort, filters=filters, found=found,
+                           filter_args=_FILTER_ARGS,
                            labels=_facet_labels(found.facets), search_url=search_url,
                            searched=bool(q.strip()) or filters.active())

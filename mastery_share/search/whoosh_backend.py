@@ -38,6 +38,7 @@ _FACETS = {
     "school": sorting.FieldFacet("school_id"),
     "grade_band": sorting.FieldFacet("grade_band"),
     "subject": sorting.FieldFacet("subject"),
+    "level": sorting.FieldFacet("level"),
 }
 _OPEN_ATTEMPTS = 3
 

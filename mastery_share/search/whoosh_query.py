@@ -143,6 +143,8 @@ def video_filter(viewer: Viewer, filters: SearchFilters) -> wq.Query:
         terms.append(wq.Term("grade_band", filters.grade_band))
     if filters.subject:
         terms.append(wq.Term("subject", filters.subject))
+    if filters.level:
+        terms.append(wq.Term("level", filters.level))
     return wq.And(terms)
 
 

@@ -13,6 +13,9 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 from .backend import VideoDocument
 
 VIDEO, CUE = "video", "cue"
+# Bumped whenever build_schema() changes: an index directory written for another version lacks
+# fields the queries filter on, so it is treated as unusable and rebuilt (whoosh_store.py).
+SCHEMA_VERSION = "2"  # 2: level
 
 
 def build_schema() -> Schema:
@@ -36,6 +39,7 @@ def build_schema() -> Schema:
         subject=ID,
         grade=KEYWORD(lowercase=True),
         grade_band=ID,
+        level=ID,
         visibility=ID,
         owner_id=ID,
         district_id=ID,
@@ -75,6 +79,7 @@ def whoosh_documents(document: VideoDocument) -> list[dict]:
         "subject": document.subject,
         "grade": document.grade_band,
         "grade_band": document.grade_band,
+        "level": document.level,
         "created_at": document.created_at,
         "spelling": " ".join((document.title, document.description, " ".join(
             document.practice_names), transcript, document.teacher_name, document.school_name)),

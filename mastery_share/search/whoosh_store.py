@@ -33,8 +33,13 @@ from whoosh.searching import Searcher
 
 from .backend import IndexMissing, IndexUnavailable
 from .whoosh_query import index_schema
+from .whoosh_schema import SCHEMA_VERSION
 
 T = TypeVar("T")
+
+# Written into each index directory a rebuild creates: a directory without it, or with another
+# version, was written for other fields (e.g. before videos had a level) and is rebuilt.
+VERSION_FILE = "mastery-schema-version"
 
 # What a missing, truncated or overwritten index raises when read.
 DAMAGED_INDEX_ERRORS = (WhooshIndexError, OSError, EOFError, struct.error,
@@ -175,6 +180,7 @@ class IndexStore:
     def open_for_reading(self, name: str) -> Index:
         """The index directory `name`, opened to be kept for searching (open_searcher), or
         IndexUnavailable when it is missing or unreadable."""
+        self._check_version(name)
         storage = _ReadingStorage(str(self.root / name))
         return _open_retrying(storage, lambda: storage.open_index(schema=index_schema()),
                               lambda index: None, "opened")
@@ -194,7 +200,17 @@ class IndexStore:
             raise IndexUnavailable(f"The search index {name} cannot be read: {error}") from error
         return tuple(sorted(found))
 
+    def _check_version(self, name: str) -> None:
+        try:
+            version = (self.root / name / VERSION_FILE).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            version = None
+        if version != SCHEMA_VERSION:
+            raise IndexUnavailable(f"The search index {name} was built for other fields "
+                                   f"(version {version or 1}, now {SCHEMA_VERSION}).")
+
     def _open(self, name: str, readonly: bool) -> Index:
+        self._check_version(name)
         storage = _ClosingStorage(str(self.root / name), readonly=readonly)
         try:
             return storage.open_index(schema=index_schema())
@@ -216,6 +232,7 @@ class IndexStore:
         path = self.root / name
         path.mkdir(parents=True)
         try:
+            (path / VERSION_FILE).write_text(SCHEMA_VERSION, encoding="utf-8")
             return name, FileStorage(str(path)).create_index(schema)
         except Exception:
             self.discard(name)

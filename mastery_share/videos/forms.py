@@ -7,7 +7,15 @@ from wtforms.validators import Length, Optional
 from ..accounts.forms import CheckboxListField
 from ..accounts.models import GRADE_BANDS, SUBJECTS
 from ..text_fields import PlainText
-from .models import Visibility
+from .models import PracticeLevel, Visibility
+
+# One line per level, so a teacher knows which to pick (and a new teacher which to watch).
+LEVEL_HINT = ("Getting started: a first try, for colleagues new to the practice. Refining: it "
+              "runs, and you are tuning it. Advanced: a mature practice that goes further.")
+
+
+def level_choices() -> list[SelectChoice]:
+    return [SelectChoice(level.value, level.label) for level in PracticeLevel]
 
 
 def practice_choices(practices) -> list[SelectChoice]:
@@ -31,6 +39,9 @@ class VideoDetailsForm(FlaskForm):
                           + [SelectChoice(subject) for subject in SUBJECTS])
     visibility = SelectField("Who can watch", default=Visibility.SCHOOL.value,
                              choices=[SelectChoice(v.value, v.label) for v in Visibility])
+    # Not validated here: clean_video_fields refuses an unknown level with its own message.
+    level = SelectField("Level", default=PracticeLevel.GETTING_STARTED.value,
+                        choices=level_choices(), validate_choice=False, description=LEVEL_HINT)
 
 
 class UploadVideoForm(VideoDetailsForm):

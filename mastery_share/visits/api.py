@@ -50,7 +50,8 @@ def slot_to_dict(view: SlotView) -> dict:
         "duration_min": slot.duration_min, "capacity": slot.capacity, "room": slot.room,
         "focus": slot.focus, "practices": [practice.slug for practice in slot.practices],
         "video_ids": [video.id for video in view.videos], "grade_band": slot.grade_band,
-        "subject": slot.subject, "status": slot.status, "series_id": slot.series_id,
+        "subject": slot.subject, "level": slot.level, "status": slot.status,
+        "series_id": slot.series_id,
         "confirmed_count": counts.confirmed, "waitlist_count": counts.waitlisted,
         "pending_count": counts.pending, "seats_left": view.seats_left,
         "my_booking": ({"id": view.my_booking.id, "status": view.my_booking.status}
@@ -114,7 +115,8 @@ def list_all(args):
     begins, ends = _range(args)
     filters = SlotFilters(school_id=args.get("school"), practice=args.get("practice"),
                           grade_band=args.get("grade_band"), subject=args.get("subject"),
-                          host_id=args.get("host"))
+                          host_id=args.get("host"),
+                          levels=(args["level"],) if args.get("level") else ())
     views = slots_between(g.api_user, begins, ends, filters, limit=args["limit"])
     return {"items": [slot_to_dict(view) for view in views]}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Practice, User
@@ -34,6 +34,8 @@ class SlotFilters:
     grade_band: str | None = None
     subject: str | None = None
     host_id: int | None = None
+    # Slots at one of these levels, or open to any level (no level); empty: every slot.
+    levels: tuple[str, ...] = ()
 
 
 @dataclass
@@ -71,6 +73,8 @@ def _filtered(query, filters: SlotFilters):
                           (VisitSlot.host_id, filters.host_id)):
         if value:
             query = query.where(column == value)
+    if filters.levels:
+        query = query.where(or_(VisitSlot.level.in_(filters.levels), VisitSlot.level.is_(None)))
     return query
 
 

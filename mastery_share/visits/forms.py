@@ -15,6 +15,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from ..accounts.forms import CheckboxListField
 from ..accounts.models import GRADE_BANDS, SUBJECTS
 from ..text_fields import PlainText
+from ..videos.forms import level_choices
 from .local_time import repeated_time_choices
 from .slots import DURATION_RANGE, MAX_CAPACITY, MAX_REPEAT_WEEKS
 
@@ -48,6 +49,10 @@ class SlotForm(FlaskForm):
                              + [SelectChoice(band) for band in GRADE_BANDS])
     subject = SelectField("Subject", default="", choices=[SelectChoice("", "Choose…")]
                           + [SelectChoice(subject) for subject in SUBJECTS])
+    level = SelectField("Level", default="", choices=[SelectChoice("", "Any level")]
+                        + level_choices(),
+                        description="Who gets the most from this visit: teachers getting "
+                                    "started, refining the practice, or going further.")
     repeat_weekly = SelectField(
         "Repeat", coerce=int, default=0,
         choices=[SelectChoice(0, "Just this once")]

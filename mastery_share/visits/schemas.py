@@ -8,7 +8,7 @@ from ..api.schemas import RefSchema
 from ..query_args import MAX_ID
 from ..text_fields import PlainText
 from .models import BookingStatus, SlotStatus
-from .slots import DURATION_RANGE, MAX_CAPACITY, MAX_REPEAT_WEEKS
+from .slots import DURATION_RANGE, LEVELS, MAX_CAPACITY, MAX_REPEAT_WEEKS
 
 
 
@@ -34,6 +34,8 @@ class VisitSlotEditSchema(Schema):
     video_ids = _ids()
     grade_band = fields.String(allow_none=True, validate=validate.OneOf(GRADE_BANDS))
     subject = fields.String(allow_none=True, validate=validate.OneOf(SUBJECTS))
+    level = fields.String(allow_none=True, validate=validate.OneOf(LEVELS), metadata={
+        "description": "getting_started, refining or advanced; null: any level."})
 
 
 class VisitSlotCreateSchema(VisitSlotEditSchema):
@@ -60,6 +62,8 @@ class VisitSlotListArgsSchema(Schema):
     practice = fields.String(validate=validate.Length(max=80))
     grade_band = fields.String(validate=validate.OneOf(GRADE_BANDS))
     subject = fields.String(validate=validate.OneOf(SUBJECTS))
+    level = fields.String(validate=validate.OneOf(LEVELS), metadata={
+        "description": "Slots at this level, and those open to any level."})
     limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=500))
 
 
@@ -93,6 +97,8 @@ class VisitSlotSchema(Schema):
     video_ids = fields.List(fields.Integer(), required=True)
     grade_band = fields.String(allow_none=True, required=True)
     subject = fields.String(allow_none=True, required=True)
+    level = fields.String(allow_none=True, required=True,
+                          metadata={"description": "null: any level."})
     status = fields.String(required=True, validate=validate.OneOf([s.value for s in SlotStatus]))
     series_id = fields.String(allow_none=True, required=True)
     confirmed_count = fields.Integer(required=True)

@@ -12,7 +12,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..text_fields import clean_text
 from ..transaction import atomic, commit
-from ..videos.models import Video
+from ..videos.models import PracticeLevel, Video
 from . import notifications
 from .local_time import (
     OCCURRENCES,
@@ -26,6 +26,7 @@ from .permissions import can_host, can_manage_slot, can_see_slot
 from .seats import confirmed_count, lock_slot, promote_waitlist
 
 MAX_REPEAT_WEEKS = 12
+LEVELS = tuple(level.value for level in PracticeLevel)
 MAX_CAPACITY = 200
 DURATION_RANGE = (10, 8 * 60)
 HORIZON = timedelta(days=400)  # how far ahead a classroom can be opened
@@ -151,7 +152,7 @@ def clean_slot_fields(host: User, raw: dict, *, partial: bool = False) -> dict:
         values["practices"] = practices_from_slugs(raw["practices"])
     if raw.get("video_ids") is not None:
         values["videos"] = _videos(host, raw["video_ids"])
-    for name, choices in (("grade_band", GRADE_BANDS), ("subject", SUBJECTS)):
+    for name, choices in (("grade_band", GRADE_BANDS), ("subject", SUBJECTS), ("level", LEVELS)):
         if name in raw:
             values[name] = _choice(raw, name, choices)
     return values

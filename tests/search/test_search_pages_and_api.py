@@ -133,7 +133,7 @@ def test_the_api_answers_in_the_documented_shape(client, token, library):
          "html": "<mark>Exit</mark> <mark>tickets</mark> tell me who needs a small group"},
         {"start_s": 125.0, "text": "Hand me your exit ticket on the way out",
          "html": "Hand me your <mark>exit</mark> <mark>ticket</mark> on the way out"}]
-    assert set(body["facets"]) == {"practice", "school", "grade_band", "subject"}
+    assert set(body["facets"]) == {"practice", "school", "grade_band", "subject", "level"}
     assert body["facets"]["practice"] == {"data-driven-instruction": 1}
 
 
