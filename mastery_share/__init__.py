@@ -126,6 +126,9 @@ def _register_blueprints(app: Flask) -> None:
     from .main.views import bp as main_bp
     from .transcripts.views import bp as transcripts_bp
     from .search.views import bp as search_bp
+    from .tries.counts_views import bp as leader_counts_bp
+    from .tries.spread_views import bp as spread_bp
+    from .tries.views import bp as tries_bp
     from .videos.tus_views import bp as tus_bp
     from .videos.views import bp as videos_bp
     from .visits.views import bp as visits_bp
@@ -138,6 +141,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(transcripts_bp)
     app.register_blueprint(collections_bp)
     app.register_blueprint(comments_bp)
+    app.register_blueprint(spread_bp)
+    app.register_blueprint(leader_counts_bp)
+    app.register_blueprint(tries_bp)
     # tus requests authenticate with a bearer token, or the session plus an X-CSRFToken
     # header checked in api.auth.member_required.
     csrf.exempt(tus_bp)

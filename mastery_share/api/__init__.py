@@ -39,6 +39,8 @@ def init_api(app: Flask) -> MasteryApi:
     from ..collections.api import blp as collections_blp
     from ..comments.api import blp as comments_blp
     from ..search.api import blp as search_blp
+    from ..tries.api import blp as tries_blp
+    from ..tries.spread_api import blp as spread_blp
     from ..videos.api import blp as videos_blp
     from ..videos.schemas import VideoCreateJsonSchema, VideoCreateMultipartSchema
     from ..visits.api import blp as visits_blp
@@ -48,7 +50,7 @@ def init_api(app: Flask) -> MasteryApi:
     api.spec.components.schema("VideoCreateMultipartSchema", schema=VideoCreateMultipartSchema)
 
     for blueprint in (accounts_blp, videos_blp, search_blp, visits_blp, comments_blp,
-                      collections_blp):
+                      collections_blp, tries_blp, spread_blp):
         # Bearer tokens, not cookies, authenticate the API, so CSRF does not apply.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1")

@@ -86,9 +86,9 @@ class Try(db.Model):
     school: Mapped[School] = relationship()
     practice: Mapped[Practice] = relationship()
     share_back_video: Mapped[Video | None] = relationship()
-    sparks: Mapped[list["TrySpark"]] = relationship(
+    sparks: Mapped[list[TrySpark]] = relationship(
         back_populates="try_", cascade="all, delete-orphan", order_by="TrySpark.id")
-    check_ins: Mapped[list["CheckIn"]] = relationship(
+    check_ins: Mapped[list[CheckIn]] = relationship(
         back_populates="try_", cascade="all, delete-orphan",
         order_by="(CheckIn.on, CheckIn.id)")
 

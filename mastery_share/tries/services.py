@@ -12,8 +12,13 @@ from ..db_types import utcnow
 from ..errors import Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..transaction import atomic, commit
-from ..visits.models import Booking
-from .fields import clean_check_in_fields, clean_status, clean_try_fields, practice_from_slug
+from ..visits.models import Booking, VisitSlot
+from .fields import (
+    clean_check_in_fields,
+    clean_status,
+    clean_try_fields,
+    practice_from_slug,
+)
 from .models import CheckIn, Try, TrySpark, TryStatus, TryVisibility
 from .sparks import attended, build_sparks
 from .visibility import can_edit_try, can_see_try, tries_visible_to
@@ -84,10 +89,20 @@ def update_try(teacher: User, try_id: int, raw: dict) -> Try:
         values.update(clean_status(raw, try_.status))
     if "sparks" in raw:
         _add_sparks(try_, build_sparks(teacher, raw.get("sparks")))
+    if "target_date" in values:
+        _rearm_reminders(try_, values["target_date"])
     for name, value in values.items():
         setattr(try_, name, value)
     commit()
     return try_
+
+
+def _rearm_reminders(try_: Try, new_date: date | None) -> None:
+    """A date moved later asks again when it arrives: tries/reminders.py sends each reminder
+    once, marked by these columns."""
+    if new_date is not None and (try_.target_date is None or new_date > try_.target_date):
+        try_.check_in_reminded_at = None
+        try_.reflect_reminded_at = None
 
 
 def _add_sparks(try_: Try, sparks: list[TrySpark]) -> None:
@@ -118,7 +133,11 @@ def my_tries(teacher: User) -> list[Try]:
     rows = db.session.scalars(
         select(Try).where(Try.owner_id == teacher.id)
         .options(selectinload(Try.practice), selectinload(Try.check_ins),
-                 selectinload(Try.sparks))
+                 selectinload(Try.school), selectinload(Try.share_back_video),
+                 selectinload(Try.sparks).selectinload(TrySpark.video),
+                 selectinload(Try.sparks).selectinload(TrySpark.source_school),
+                 selectinload(Try.sparks).selectinload(TrySpark.booking)
+                 .selectinload(Booking.slot).selectinload(VisitSlot.school))
         .order_by(Try.created_at.desc(), Try.id.desc()))
     return sorted(rows, key=lambda try_: not try_.is_open)
 

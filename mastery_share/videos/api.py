@@ -28,7 +28,8 @@ def video_to_dict(viewer, video) -> dict:
         "id": video.id, "title": video.title, "description": video.description,
         "practices": [practice.slug for practice in video.practices],
         "grade_band": video.grade_band, "subject": video.subject,
-        "visibility": video.visibility, "status": video.status, "progress": video.progress,
+        "visibility": video.visibility, "level": video.level, "status": video.status,
+        "progress": video.progress,
         "error": video.error, "duration_s": video.duration_s, "width": video.width,
         "height": video.height,
         "renditions": [
@@ -91,7 +92,8 @@ def _create_from_multipart():
     if posted is None or not posted.filename:
         raise Invalid("Attach the video as the form field 'file'.", {"file": "Missing."})
     raw = {key: request.form.get(key) for key in
-           ("title", "description", "grade_band", "subject", "visibility", "media_release")}
+           ("title", "description", "grade_band", "subject", "visibility", "media_release",
+            "level", "try_id")}
     raw["practices"] = [slug for value in request.form.getlist("practices")
                         for slug in value.split(",")]
     captions = request.files.get("captions")
@@ -115,7 +117,7 @@ def list_all(args):
     """Videos the member may watch, newest first."""
     filters = VideoFilters(practice=args.get("practice"), grade_band=args.get("grade_band"),
                            subject=args.get("subject"), school_id=args.get("school"),
-                           owner_id=args.get("owner"))
+                           owner_id=args.get("owner"), level=args.get("level"))
     page = list_videos(g.api_user, filters, page=args["page"], per_page=args["per_page"])
     return {"total": page.total, "page": page.page, "per_page": page.per_page,
             "items": [video_to_dict(g.api_user, video) for video in page.items]}

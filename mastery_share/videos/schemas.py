@@ -4,9 +4,13 @@ from ..accounts.models import GRADE_BANDS, SUBJECTS
 from ..api.schemas import RefSchema
 from ..query_args import MAX_ID
 from ..text_fields import PlainText
-from .models import Visibility
+from .models import PracticeLevel, Visibility
 
 VISIBILITIES = [v.value for v in Visibility]
+LEVELS = [v.value for v in PracticeLevel]
+_LEVEL_HELP = {"description": "getting_started (the default), refining or advanced"}
+_TRY_ID_HELP = {"description": "One of your tries, not yet shared back: the new video "
+                               "becomes its share-back."}
 
 
 class RenditionSchema(Schema):
@@ -26,6 +30,7 @@ class VideoSchema(Schema):
     grade_band = fields.String(required=True)
     subject = fields.String(required=True)
     visibility = fields.String(required=True)
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
     status = fields.String(required=True)
     progress = fields.Integer(required=True)
     error = fields.String(allow_none=True)
@@ -56,6 +61,7 @@ class VideoListArgsSchema(Schema):
     owner = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     grade_band = fields.String(validate=validate.OneOf(GRADE_BANDS))
     subject = fields.String(validate=validate.OneOf(SUBJECTS))
+    level = fields.String(validate=validate.OneOf(LEVELS), metadata=_LEVEL_HELP)
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
@@ -67,12 +73,15 @@ class VideoEditSchema(Schema):
     grade_band = fields.String(validate=validate.OneOf(GRADE_BANDS))
     subject = fields.String(validate=validate.OneOf(SUBJECTS))
     visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
+    level = fields.String(validate=validate.OneOf(LEVELS), metadata=_LEVEL_HELP)
 
 
 class VideoCreateJsonSchema(VideoEditSchema):
     """JSON body: the details plus the id of a finished tus upload."""
 
     upload_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    try_id = fields.Integer(strict=True, allow_none=True,
+                            validate=validate.Range(min=1, max=MAX_ID), metadata=_TRY_ID_HELP)
     title = fields.String(required=True, validate=[validate.Length(min=1, max=200), PlainText()])
     practices = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
     grade_band = fields.String(required=True, validate=validate.OneOf(GRADE_BANDS))
@@ -93,6 +102,8 @@ class VideoCreateMultipartSchema(Schema):
     subject = fields.String(required=True, validate=validate.OneOf(SUBJECTS))
     visibility = fields.String(required=True, validate=validate.OneOf(VISIBILITIES))
     media_release = fields.Boolean(required=True)
+    level = fields.String(validate=validate.OneOf(LEVELS), metadata=_LEVEL_HELP)
+    try_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID), metadata=_TRY_ID_HELP)
 
 
 class CaptionsUploadSchema(Schema):

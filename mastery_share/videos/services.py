@@ -172,6 +172,7 @@ class VideoFilters:
     subject: str | None = None
     school_id: int | None = None
     owner_id: int | None = None
+    level: str | None = None
     words: str | None = None  # each word in the title, the teacher's name or a practice
 
 
@@ -218,7 +219,8 @@ def list_videos(viewer: User, filters: VideoFilters, *, page: int = 1, per_page:
             select(video_practices.c.video_id).join(Practice).where(Practice.slug == filters.practice)
         ))
     for column, value in ((Video.grade_band, filters.grade_band), (Video.subject, filters.subject),
-                          (Video.school_id, filters.school_id), (Video.owner_id, filters.owner_id)):
+                          (Video.school_id, filters.school_id), (Video.owner_id, filters.owner_id),
+                          (Video.level, filters.level)):
         if value:
             query = query.where(column == value)
     if filters.words and filters.words.split():

@@ -22,11 +22,13 @@ from ..errors import DomainError, Invalid, NotFound
 from ..extensions import db
 from ..forms_support import show_error_on_form
 from ..media.storage import ObjectNotFound
-from ..query_args import query_int, query_page, query_seconds
+from ..query_args import query_int, query_page, query_seconds, whole_number
+from ..tries.lineage import video_lineage
+from ..tries.presentation import can_start_try, share_back_offer
 from ..worker_state import processing_paused_message
 from .forms import EditVideoForm, UploadVideoForm, VideoActionForm, practice_choices
 from .media_urls import check_media_signature, media_url
-from .models import Upload
+from .models import PracticeLevel, Upload
 from .playback import media_response, player_context
 from .services import (
     VideoFilters,
@@ -61,6 +63,7 @@ def _details_from(form) -> dict:
     return {"title": form.title.data, "description": form.description.data,
             "practices": form.practices.data or [], "grade_band": form.grade_band.data,
             "subject": form.subject.data, "visibility": form.visibility.data,
+            "level": form.level.data,
             "media_release": getattr(form, "media_release", None) and form.media_release.data}
 
 
@@ -70,13 +73,19 @@ def index():
     filters = VideoFilters(practice=request.args.get("practice") or None,
                            grade_band=request.args.get("grade_band") or None,
                            subject=request.args.get("subject") or None,
-                           school_id=query_int("school"))
+                           school_id=query_int("school"), level=_level_arg())
     page = list_videos(current_user, filters, page=query_page())
     schools = db.session.scalars(select(School).where(
         School.district_id == current_user.district_id).order_by(School.name)).all()
     return render_template("videos/index.html", page=page, filters=filters,
                            practices=_practices(), schools=schools, grade_bands=GRADE_BANDS,
-                           subjects=SUBJECTS)
+                           subjects=SUBJECTS, levels=list(PracticeLevel))
+
+
+def _level_arg() -> str | None:
+    """?level=, when it names a level (anything else filters nothing)."""
+    level = request.args.get("level")
+    return level if level in {each.value for each in PracticeLevel} else None
 
 
 @bp.route("/videos/mine")
@@ -102,13 +111,18 @@ def new():
     form = UploadVideoForm()
     form.practices.choices = practice_choices(_practices())
     pending_upload = None
+    share_back = _share_back_offer()
+    if share_back and share_back.video is None and request.method == "GET":
+        form.practices.data = [share_back.try_.practice.slug]
     if form.validate_on_submit():
         try:
             upload_id = _upload_id_for(form)
             pending_upload = db.session.get(Upload, upload_id) if upload_id else None
             if not upload_id:
                 raise Invalid("Choose a video file to upload.", {"file": "Choose a video file."})
-            video = create_video_from_upload(current_user, upload_id, _details_from(form),
+            linked = share_back.try_.id if share_back and share_back.video is None else None
+            video = create_video_from_upload(current_user, upload_id,
+                                             {**_details_from(form), "try_id": linked},
                                              captions=_captions_from(form))
         except DomainError as error:
             show_error_on_form(form, error)
@@ -117,7 +131,20 @@ def new():
             return redirect(url_for("videos.watch", video_id=video.id))
     status = 422 if request.method == "POST" else 200
     return render_template("videos/new.html", form=form, pending_upload=pending_upload,
+                           share_back=share_back,
                            max_mb=max_upload_bytes() // 1024**2), status
+
+
+def _share_back_offer():
+    """The member's own try named by ?try= (or the form's try_id) that this video shares
+    back; None when the page was not opened from a try."""
+    raw = request.form.get("try_id") if request.method == "POST" else request.args.get("try")
+    if not raw:
+        return None
+    try_id = whole_number(raw)
+    if try_id is None:
+        raise NotFound("No such try of yours.")
+    return share_back_offer(current_user, try_id)
 
 
 def _upload_id_for(form: UploadVideoForm) -> str | None:
@@ -146,6 +173,9 @@ def watch(video_id: int):
     video = get_video(current_user, video_id)
     return render_template("videos/watch.html", video=video, action_form=VideoActionForm(),
                            can_manage=can_manage(current_user, video),
+                           lineage=video_lineage(current_user, video),
+                           can_try=can_start_try(current_user)
+                           and video.owner_id != current_user.id,
                            processing_paused=_processing_paused([video]),
                            start_at=query_seconds("t"),
                            **player_context(current_user, video))

@@ -22,6 +22,8 @@ from ..extensions import db
 from ..forms_support import show_error_on_form
 from ..query_args import query_date, query_int
 from ..safe_redirect import safe_next_url
+from ..tries.levels import practice_levels
+from ..tries.sparks import attended
 from ..videos.forms import practice_choices
 from ..videos.models import Video, VideoStatus
 from ..videos.services import get_video
@@ -176,7 +178,7 @@ def slot_detail(slot_id: int):
                            bookings=bookings, reflections=reflections,
                            action_form=ActionForm(), signup_closes_at=signup_closes_at(slot),
                            cancel_closes_at=cancel_closes_at(slot), now=utcnow(),
-                           can_cancel_booking=can_cancel_booking)
+                           can_cancel_booking=can_cancel_booking, attended=attended)
 
 
 # ---- hosting --------------------------------------------------------------------------------
@@ -187,7 +189,7 @@ def _slot_values(form) -> dict:
               "room": form.room.data or "", "focus": form.focus.data or "",
               "practices": form.practices.data or [], "video_ids": form.video_ids.data or [],
               "grade_band": form.grade_band.data or None, "subject": form.subject.data or None,
-              "occurrence": form.occurrence.data}
+              "level": form.level.data or None, "occurrence": form.occurrence.data}
     if getattr(form, "repeat_weekly", None) is not None:
         values["repeat_weekly"] = form.repeat_weekly.data
     return values
@@ -214,6 +216,7 @@ def _prefill_from_video(form) -> Video | None:
         form.video_ids.data = [video.id]
     form.practices.data = [practice.slug for practice in video.practices]
     form.grade_band.data, form.subject.data = video.grade_band, video.subject
+    form.level.data = video.level
     return video
 
 
@@ -249,6 +252,7 @@ def edit_slot(slot_id: int):
     form = EditSlotForm(data=None if request.method == "POST" else {
         **local_fields(slot), "capacity": slot.capacity, "room": slot.room, "focus": slot.focus,
         "grade_band": slot.grade_band or "", "subject": slot.subject or "",
+        "level": slot.level or "",
         "practices": [p.slug for p in slot.practices], "video_ids": [v.id for v in slot.videos]})
     _prepare_slot_form(form, slot.host, slot.school.time_zone)
     if form.validate_on_submit():
@@ -337,7 +341,7 @@ def mine():
     return render_template("visits/mine.html", visits=my_visits(current_user),
                            action_form=ActionForm(), now=utcnow(),
                            can_cancel_booking=can_cancel_booking, can_reflect=can_reflect,
-                           feed_url=calendar_feed_url(current_user),
+                           attended=attended, feed_url=calendar_feed_url(current_user),
                            can_host=can_host(current_user))
 
 
@@ -362,7 +366,7 @@ def reflect(booking_id: int):
             show_error_on_form(form, error)
         else:
             flash("Thank you: your reflection is saved, and your host can read it.", "success")
-            return redirect(url_for("visits.mine"))
+            return redirect(url_for("visits.mine", _anchor=f"booking-{booking.id}"))
     status = 422 if request.method == "POST" else 200
     return render_template("visits/reflection.html", form=form, booking=booking,
                            slot=booking.slot), status
@@ -437,6 +441,7 @@ def practice(slug: str):
                            slots=upcoming_slots(current_user, SlotFilters(practice=slug),
                                                 limit=30),
                            stats=practice_visit_stats(found, current_user.district_id),
+                           levels=practice_levels(current_user, found),
                            action_form=ActionForm())
 
 

@@ -37,7 +37,10 @@ OPERATIONS = {
     "GET /api/v1/collections/{collection_id}",
     "POST /api/v1/collections/{collection_id}/items",
     "PATCH /api/v1/collections/{collection_id}/items/{item_id}",
-    "DELETE /api/v1/collections/{collection_id}/items/{item_id}"}
+    "DELETE /api/v1/collections/{collection_id}/items/{item_id}",
+    "POST /api/v1/tries", "GET /api/v1/tries/{try_id}", "PATCH /api/v1/tries/{try_id}",
+    "GET /api/v1/me/tries", "POST /api/v1/tries/{try_id}/check-ins",
+    "GET /api/v1/videos/{video_id}/lineage"}
 
 
 def _headers(base_url: str, member: User | None) -> dict:

@@ -37,8 +37,8 @@ def past_visit(host, visitor, *, days_ago: int = 2, status: str = "confirmed"):
 
     from mastery_share.db_types import utcnow
     from mastery_share.extensions import db
-    from mastery_share.visits.models import Booking, VisitSlot
     from mastery_share.videos.fields import practices_by_slug
+    from mastery_share.visits.models import Booking, VisitSlot
 
     starts = utcnow() - timedelta(days=days_ago)
     slot = VisitSlot(host_id=host.id, school_id=host.school_id, district_id=host.district_id,

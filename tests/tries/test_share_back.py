@@ -26,7 +26,7 @@ def _share(owner_id: int, try_id: int, source: Path) -> int:
                         filename="back.mp4").id
 
 
-def test_sharing_back_links_the_video_and_marks_the_try_shared_back(teacher, clips):
+def test_sharing_back_links_the_video_and_marks_the_try_shared_back(teacher, clips):  # noqa: F811
     try_ = start_try(teacher, {"practice": "flexible-grouping", "plan": "Try groups"})
     video_id = _share(teacher.id, try_.id, clips.short)
     db.session.expire_all()
@@ -36,7 +36,7 @@ def test_sharing_back_links_the_video_and_marks_the_try_shared_back(teacher, cli
 
 
 def test_sharing_back_someone_elses_try_is_not_found_and_stores_nothing(
-        teacher, make_user, clips):
+        teacher, make_user, clips):  # noqa: F811
     try_ = start_try(teacher, {"practice": "flexible-grouping", "plan": "Try groups"})
     with pytest.raises(NotFound):
         _share(make_user("teacher").id, try_.id, clips.short)
@@ -80,13 +80,13 @@ def _check_exactly_one_link(results: list, try_id: int) -> None:
     assert folders == {db.session.get(Video, videos[0]).media_prefix.split("/")[1]}
 
 
-def test_two_tabs_sharing_back_one_try_at_once_link_one_video(app, teacher, clips):
+def test_two_tabs_sharing_back_one_try_at_once_link_one_video(app, teacher, clips):  # noqa: F811
     try_ = start_try(teacher, {"practice": "flexible-grouping", "plan": "Try groups"})
     _check_exactly_one_link(_race(app, teacher.id, try_.id, clips.short), try_.id)
 
 
 @pytest.mark.postgres
-def test_two_tabs_sharing_back_one_try_at_once_link_one_video_on_postgresql(tmp_path, clips):
+def test_two_tabs_sharing_back_one_try_at_once_link_one_video_on_postgresql(tmp_path, clips):  # noqa: F811
     with migrated_postgres_app(tmp_path) as app:
         district = District(name="Race", slug="race")
         school = School(name="Race School", time_zone="UTC", district=district)
