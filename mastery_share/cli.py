@@ -39,6 +39,12 @@ def seed_demo_command(videos: bool):
         shared = seed_demo_videos(DEMO_DOMAIN)
         if shared:
             click.echo(f"Shared {shared} demo videos; the worker processes them in a minute.")
+        from .demo_spread import seed_demo_spread
+
+        tries = seed_demo_spread(DEMO_DOMAIN)
+        if tries:
+            click.echo(f"Seeded a school year of spread: {tries} tries, with their visits, "
+                       "check-ins and share-backs.")
     where = f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
     click.echo(f"Sign in at {where} with any of these (password: {DEMO_PASSWORD}):")
     for user in users:

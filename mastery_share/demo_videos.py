@@ -53,6 +53,10 @@ DEMO_VIDEOS = [
       "During conferences I accelerate writers who are ready.",
       "Students reflect on which scaffold they no longer need."]),
 ]
+# How far into its practice each demo video goes (Video.level): a mix, so the level filter
+# and "Start here" have something to show.
+DEMO_LEVELS = {"maria.lopez": "getting_started", "aisha.khan": "getting_started",
+               "elena.petrova": "advanced", "tom.nguyen": "refining", "sofia.rossi": "refining"}
 CLIP_SECONDS = 12
 
 
@@ -66,7 +70,8 @@ def _make_clip(source: str, path: Path) -> None:
         check=True, timeout=120)
 
 
-def _captions(lines: list[str]) -> bytes:
+def demo_captions(lines: list[str] | tuple[str, ...]) -> bytes:
+    """WebVTT cues spreading `lines` evenly over a demo clip."""
     step = CLIP_SECONDS / len(lines)
     cues = []
     for index, line in enumerate(lines):
@@ -100,6 +105,7 @@ def seed_demo_videos(domain: str) -> int:
                 "title": title, "description": lines[0] + " " + lines[-1],
                 "practices": practices, "grade_band": band, "subject": subject,
                 "visibility": visibility, "media_release": True,
-            }, source=clip, filename=clip.name, captions=("captions.vtt", _captions(lines)))
+                "level": DEMO_LEVELS.get(local, "getting_started"),
+            }, source=clip, filename=clip.name, captions=("captions.vtt", demo_captions(lines)))
             made += 1
     return made

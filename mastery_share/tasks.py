@@ -172,6 +172,14 @@ def send_visit_mail() -> None:
     request_reflections()
 
 
+@app_periodic_task(crontab(minute="10,40"))
+def send_try_reminders_task() -> None:
+    """Ask teachers to check in when a try's date arrives, and to share back after."""
+    from .tries.reminders import send_try_reminders
+
+    send_try_reminders()
+
+
 @app_periodic_task(crontab(minute="*"))
 def send_comment_digests_task() -> None:
     """Mail video owners about new comments, and the people in a conversation about its

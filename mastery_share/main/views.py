@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..accounts.models import Practice
 from ..extensions import db
+from ..tries.reminders import reminders_for
 
 bp = Blueprint("main", __name__)
 
@@ -14,7 +15,8 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 def home():
     practices = db.session.scalars(select(Practice).order_by(Practice.position)).all()
-    return render_template("main/home.html", practices=practices, user=current_user)
+    return render_template("main/home.html", practices=practices, user=current_user,
+                           check_ins_due=reminders_for(current_user))
 
 
 @bp.route("/healthz")

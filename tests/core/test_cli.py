@@ -1,3 +1,5 @@
+from datetime import UTC, datetime, timedelta
+
 from sqlalchemy import func, select
 
 from mastery_share.accounts.models import District, School, User
@@ -72,3 +74,74 @@ def test_seed_demo_shares_captioned_demo_videos_once(app):
     again = runner.invoke(args=["seed-demo"])
     assert "Shared" not in again.output
     assert db.session.scalar(select(func.count(Video.id))) == len(videos)
+
+
+def _came_back(sparks) -> set[tuple[int, int]]:
+    """(practice, school) pairs where a practice left a school and, passed on from school
+    to school in time order, later sparked a try back in it."""
+    found = set()
+    for practice in {row[0] for row in sparks}:
+        across = sorted((when, source, target) for p, source, target, when in sparks
+                        if p == practice and source != target)
+        for start, (began, origin, _) in enumerate(across):
+            reached = {origin}
+            for _, source, target in across[start:]:
+                if source in reached and target == origin:
+                    found.add((practice, origin))
+                elif source in reached:
+                    reached.add(target)
+    return found
+
+
+def test_seed_demo_tells_a_school_year_of_spread_once(app):
+    """Tries in several schools sparked by videos, visits and a Start-here path, with
+    check-ins, set-asides and share-backs, and one practice that comes back where it began."""
+    from mastery_share.collections.models import Collection
+    from mastery_share.tries.models import CheckIn, Try, TrySpark
+    from mastery_share.videos.models import Video
+    from mastery_share.visits.models import Booking, Reflection, VisitSlot
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "school year of spread" in result.output
+    tries = db.session.scalars(select(Try)).all()
+    assert 15 <= len(tries) <= 25
+    assert len({try_.school_id for try_ in tries}) >= 3
+    statuses = [try_.status for try_ in tries]
+    assert {"planning", "trying", "set_aside", "shared_back"} <= set(statuses)
+    assert all(try_.set_aside_reason for try_ in tries if try_.status == "set_aside")
+    assert 1 <= [try_.visibility for try_ in tries].count("only_me") <= 3
+    shared = [try_.share_back_video for try_ in tries if try_.status == "shared_back"]
+    assert len(shared) >= 3 and all(video.status == "ready" for video in shared)
+    assert db.session.scalar(select(func.count(CheckIn.id))) >= 20
+    kinds = set(db.session.scalars(select(TrySpark.kind)))
+    assert kinds == {"video", "booking", "collection_item"}
+    assert db.session.scalar(select(func.count(Reflection.id))) >= 3
+    # The story happened in the months before today.
+    now = datetime.now(UTC)
+    assert all(now - timedelta(days=366) < try_.created_at <= now for try_ in tries)
+    sparks = db.session.execute(
+        select(Try.practice_id, TrySpark.source_school_id, Try.school_id, Try.created_at)
+        .join(TrySpark, TrySpark.try_id == Try.id)).all()
+    assert _came_back(sparks), "no practice came back to the school it left"
+    levels = set(db.session.scalars(select(Video.level)))
+    assert levels == {"getting_started", "refining", "advanced"}
+    assert db.session.scalar(select(func.count(Collection.id))
+                             .where(Collection.path_practice_id.is_not(None))) == 1
+
+    def counts():
+        return [db.session.scalar(select(func.count()).select_from(model))
+                for model in (Try, TrySpark, CheckIn, Video, VisitSlot, Booking, Collection)]
+
+    before = counts()
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code == 0, again.output
+    assert "school year of spread" not in again.output
+    assert counts() == before
+    # Nor does seeding on a later day, when the story's dates would fall elsewhere.
+    from mastery_share.demo import DEMO_DOMAIN
+    from mastery_share.demo_spread import seed_demo_spread
+
+    assert seed_demo_spread(DEMO_DOMAIN, today=now.date() + timedelta(days=9)) == 0
+    assert counts() == before
