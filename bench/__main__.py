@@ -9,7 +9,7 @@ import time
 import traceback
 from pathlib import Path
 
-from .harness import take_notes
+from .harness import take_notes, take_sections
 
 HERE = Path(__file__).resolve().parent
 
@@ -19,7 +19,7 @@ def main(selected: list[str]) -> int:
     names = sorted(path.stem for path in HERE.glob("bench_*.py"))
     if selected:
         names = [name for name in names if any(choice in name for choice in selected)]
-    results, notes, failures = [], [], []
+    results, notes, failures, sections = [], [], [], []
     for name in names:
         started = time.perf_counter()
         module = importlib.import_module(f"bench.{name}")
@@ -30,6 +30,7 @@ def main(selected: list[str]) -> int:
             traceback.print_exc()
             failures.append((name, f"{type(error).__name__}: {error}".splitlines()[0][:300]))
             notes.extend(take_notes())
+            sections.extend(take_sections())
             continue
         for result in produced:
             results.append(result)
@@ -38,18 +39,48 @@ def main(selected: list[str]) -> int:
                   f"{result.reference:.3f} {result.unit} (x{result.ratio:.2f}; bar: {result.bar}) "
                   f"{verdict}", flush=True)
         notes.extend(take_notes())
+        sections.extend(take_sections())
         print(f"   ({time.perf_counter() - started:.1f} s)")
-    _write_results(results, notes, failures)
+    _write_results(results, notes, failures, sections,
+                   ran={name.removeprefix("bench_") for name in names})
     return 0 if all(result.passed for result in results) and not failures else 1
 
 
-def _write_results(results, notes=(), failures=()) -> None:
+def _earlier(ran: set[str]) -> tuple[list[str], list[str], dict[str, str]]:
+    """What the last RESULTS.md holds for benchmarks not run this time (table rows, notes),
+    and its own sections by title: `python -m bench spread` must not wipe the others."""
+    path = HERE / "RESULTS.md"
+    if not path.exists():
+        return [], [], {}
+    rows, notes, sections, title = [], [], {}, None
+    for line in path.read_text().splitlines():
+        if line.startswith("## "):
+            title = line[3:].strip()
+            if not title.startswith("Notes"):
+                sections[title] = ""
+            continue
+        if title is None and line.startswith("| ") and not line.startswith(("| benchmark |",
+                                                                             "| --- |")):
+            if line[2:].split(" |")[0].removeprefix("bench_") not in ran:
+                rows.append(line)
+        elif title and title.startswith("Notes") and line.startswith("- "):
+            if line[2:].split(":")[0] not in ran:
+                notes.append(line)
+        elif title in sections:
+            sections[title] += line + "\n"
+    return rows, notes, {name: text.strip() for name, text in sections.items()}
+
+
+def _write_results(results, notes=(), failures=(), sections=(), ran=frozenset()) -> None:
+    kept_rows, kept_notes, kept_sections = _earlier(set(ran))
     lines = [
         "# Benchmark results",
         "",
         (f"Written by `make bench` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
          f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}. "
-         "Each figure stands beside its reference measured in the same run."),
+         "Each figure stands beside its reference measured in the same run."
+         + (" Rows of benchmarks not run this time are kept from an earlier run."
+            if kept_rows else "")),
         "",
         "| benchmark | figure | measured | reference | ratio | bar | verdict |",
         "| --- | --- | --- | --- | --- | --- | --- |",
@@ -60,9 +91,14 @@ def _write_results(results, notes=(), failures=()) -> None:
                      f"{'ok' if r.passed else 'missed'} |")
     for name, reason in failures:
         lines.append(f"| {name} | FAILED to run: {reason} | | | | | failed |")
-    if notes:
+    lines += kept_rows
+    if notes or kept_notes:
         lines += ["", "## Notes (informational, measured in the same run)", ""]
         lines += [f"- {benchmark}: {text}" for benchmark, text in notes]
+        lines += kept_notes
+    kept_sections.update(sections)
+    for title, text in kept_sections.items():
+        lines += ["", f"## {title}", "", text]
     (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n")
 
 

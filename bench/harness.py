@@ -76,6 +76,21 @@ def take_notes() -> list[tuple[str, str]]:
     return taken
 
 
+_sections: list[tuple[str, str]] = []
+
+
+def section(title: str, markdown: str) -> None:
+    """A section of its own in RESULTS.md ("## title"), replacing the one of that title that
+    an earlier run wrote; sections this run does not write are kept."""
+    _sections.append((title, markdown.strip()))
+
+
+def take_sections() -> list[tuple[str, str]]:
+    taken = list(_sections)
+    _sections.clear()
+    return taken
+
+
 @contextmanager
 def scratch_dir(prefix: str = "mastery-bench-"):
     """A temporary folder on the same disk as the app's data dir, removed afterwards."""
