@@ -63,7 +63,7 @@ def test_watch_try_check_in_share_back_and_see_the_spread(
     page.get_by_label("Evidence").fill("8 of 10 exit tickets correct")
     page.get_by_role("button", name="Save the check-in").click()
     expect(page.locator("#check")).to_contain_text("8 of 10 exit tickets correct")
-    expect(page.locator("#main")).to_contain_text(re.compile("trying", re.I))
+    expect(page.locator("#main")).to_contain_text(re.compile("trying", re.IGNORECASE))
     assert_accessible(page)
 
     # Share back through the usual upload form, the practice filled in and the try linked.
@@ -106,5 +106,5 @@ def test_watch_try_check_in_share_back_and_see_the_spread(
     print(f"spread map screenshot: {shot}")
 
     page.goto("/tries/mine")
-    expect(page.locator("#main")).to_contain_text(re.compile("shared back", re.I))
+    expect(page.locator("#main")).to_contain_text(re.compile("shared back", re.IGNORECASE))
     assert_accessible(page)
