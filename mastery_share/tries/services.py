@@ -97,6 +97,13 @@ def update_try(teacher: User, try_id: int, raw: dict) -> Try:
     return try_
 
 
+def pick_up_try(teacher: User, try_id: int) -> Try:
+    """A set-aside try resumes where it was: trying if it has check-ins, planning if not."""
+    try_ = get_own_try(teacher, try_id)
+    status = TryStatus.TRYING if try_.check_ins else TryStatus.PLANNING
+    return update_try(teacher, try_id, {"status": status.value})
+
+
 def _rearm_reminders(try_: Try, new_date: date | None) -> None:
     """A date moved later asks again when it arrives: tries/reminders.py sends each reminder
     once, marked by these columns."""

@@ -46,6 +46,7 @@ from .services import (
     get_own_try,
     get_try,
     my_tries,
+    pick_up_try,
     start_try,
     try_from_reflection,
     update_try,
@@ -215,10 +216,8 @@ def set_aside(try_id: int):
 @login_required
 def pick_up(try_id: int):
     _checked_action()
-    try_ = get_own_try(current_user, try_id)
-    status = TryStatus.TRYING if try_.check_ins else TryStatus.PLANNING
     try:
-        update_try(current_user, try_id, {"status": status.value})
+        pick_up_try(current_user, try_id)
     except Invalid as error:
         flash(error.fields.get("status", error.message), "danger")
     else:

@@ -13,6 +13,7 @@ from mastery_share.tries.services import (
     add_check_in,
     get_try,
     my_tries,
+    pick_up_try,
     start_try,
     update_try,
 )
@@ -194,3 +195,12 @@ def test_my_tries_lists_open_tries_first(teacher, make_try):
     update_try(teacher, aside.id, {"status": "set_aside", "set_aside_reason": "Not now"})
     open_one = make_try(teacher, plan="Second")
     assert [t.id for t in my_tries(teacher)] == [open_one.id, aside.id]
+
+
+def test_a_picked_up_try_resumes_trying_only_if_it_was_checked_in_on(teacher, make_try):
+    untried, tried = make_try(teacher), make_try(teacher)
+    add_check_in(teacher, tried.id, {"what_happened": "Went fine"})
+    for try_ in (untried, tried):
+        update_try(teacher, try_.id, {"status": "set_aside", "set_aside_reason": "Later"})
+    assert pick_up_try(teacher, untried.id).status == "planning"
+    assert pick_up_try(teacher, tried.id).status == "trying"
