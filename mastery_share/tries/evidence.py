@@ -15,7 +15,6 @@ from typing import BinaryIO
 from ..accounts.models import User
 from ..errors import Invalid, NotFound, TooLarge
 from ..extensions import db
-from ..transaction import commit
 from ..videos.storage_access import media_storage
 from .fields import clean_check_in_fields
 from .models import CheckIn
@@ -93,9 +92,7 @@ def check_in_with_evidence(teacher: User, try_id: int, raw: dict,
     finally:
         os.unlink(path)
     try:
-        check_in = add_check_in(teacher, try_.id, raw)
-        check_in.media_key, check_in.media_type = key, media_type
-        commit()
+        check_in = add_check_in(teacher, try_.id, raw, media_key=key, media_type=media_type)
     except Exception:
         storage.delete(key)
         raise

@@ -123,11 +123,13 @@ def _add_sparks(try_: Try, sparks: list[TrySpark]) -> None:
 
 
 @atomic
-def add_check_in(teacher: User, try_id: int, raw: dict) -> CheckIn:
-    """A dated note on the teacher's own try; the first one moves a plan to "trying"."""
+def add_check_in(teacher: User, try_id: int, raw: dict, *, media_key: str | None = None,
+                 media_type: str | None = None) -> CheckIn:
+    """A dated note on the teacher's own try (with its already stored private photo or clip,
+    if any); the first one moves a plan to "trying"."""
     try_ = get_own_try(teacher, try_id)
     values = clean_check_in_fields(raw, today=today_for(teacher))
-    check_in = CheckIn(try_=try_, **values)
+    check_in = CheckIn(try_=try_, media_key=media_key, media_type=media_type, **values)
     db.session.add(check_in)
     if try_.status == TryStatus.PLANNING.value:
         try_.status = TryStatus.TRYING.value
