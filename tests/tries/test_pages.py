@@ -10,6 +10,7 @@ import pytest
 
 from mastery_share.extensions import db
 from mastery_share.tries.models import CheckIn, Try
+from mastery_share.tries.services import today_for
 from mastery_share.videos.storage_access import media_storage
 from tests.collections.conftest import video_row
 from tests.conftest import sign_in
@@ -155,7 +156,7 @@ def test_the_owner_checks_in_and_the_try_becomes_trying(client, teacher, make_tr
     sign_in(client, teacher)
     path = f"/tries/{try_.id}"
     check_page(_page(client.get(path)))
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (today_for(teacher) - timedelta(days=1)).isoformat()
     for on, text in ((None, "Second: the quiet group talked."), (yesterday, "First go.")):
         response = post(client, f"{path}/check-ins", {
             "on": on or "", "what_happened": text, "evidence": "6 of 8 explained",
@@ -261,7 +262,7 @@ def test_the_owner_edits_the_plan_and_what_to_change_next(client, teacher, make_
 
 def test_my_tries_lists_open_ones_first_with_a_check_in_badge_when_the_date_came(
         client, teacher, make_try, make_user, signed_in, admin):
-    due = make_try(teacher, plan="Due plan", target_date=date.today().isoformat())
+    due = make_try(teacher, plan="Due plan", target_date=today_for(teacher).isoformat())
     later = make_try(teacher, plan="Set aside plan")
     later.status, later.set_aside_reason = "set_aside", "Not now"
     db.session.commit()

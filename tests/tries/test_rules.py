@@ -15,6 +15,7 @@ from mastery_share.tries.services import (
     my_tries,
     pick_up_try,
     start_try,
+    today_for,
     update_try,
 )
 from mastery_share.tries.visibility import can_see_try, tries_visible_to
@@ -29,7 +30,8 @@ def test_a_try_is_credited_to_the_video_that_sparked_it_with_the_video_school(
         teacher, far_teacher, make_try):
     video = video_row(far_teacher, title="Groups that move")
     try_ = make_try(teacher, video, plan="Three groups on Tuesdays",
-                    success_looks_like="Every group finishes", target_date=date.today().isoformat())
+                    success_looks_like="Every group finishes",
+                    target_date=today_for(teacher).isoformat())
     assert try_.status == "planning" and try_.visibility == "leaders"
     assert try_.school_id == teacher.school_id
     [spark] = try_.sparks
@@ -138,7 +140,7 @@ def test_a_teacher_of_another_district_never_reads_a_district_try(make_try, teac
 
 def test_the_first_check_in_moves_a_plan_to_trying(teacher, make_try):
     try_ = make_try(teacher)
-    add_check_in(teacher, try_.id, {"on": date.today().isoformat(),
+    add_check_in(teacher, try_.id, {"on": today_for(teacher).isoformat(),
                                     "what_happened": "Groups worked", "evidence": "8 of 10 done"})
     assert db.session.get(Try, try_.id).status == "trying"
 
