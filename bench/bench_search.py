@@ -68,8 +68,8 @@ def _open_per_query(backend, request):
     """The search as it ran before: the index directory opened (and closed) for each query."""
     from whoosh.filedb.filestore import FileStorage
 
-    from mastery_share.search.whoosh_backend import _answer
-    from mastery_share.search.whoosh_query import index_schema
+    from mastery_share.search.whoosh.backend import _answer
+    from mastery_share.search.whoosh.query import index_schema
 
     storage = FileStorage(str(backend.store.root / backend.store.current_name()), readonly=True)
     with storage.open_index(schema=index_schema()).searcher() as searcher:
@@ -80,7 +80,7 @@ def _opening_alone(backend) -> float:
     """Median ms of opening the index and a searcher and closing them, nothing searched."""
     from whoosh.filedb.filestore import FileStorage
 
-    from mastery_share.search.whoosh_query import index_schema
+    from mastery_share.search.whoosh.query import index_schema
 
     path = str(backend.store.root / backend.store.current_name())
 

@@ -111,7 +111,7 @@ def _import_models() -> None:
     from .accounts import models as _accounts, token_models as _tokens  # noqa: F401
     from .collections import models as _collections  # noqa: F401
     from .comments import models as _comments  # noqa: F401
-    from .search import postgres_models as _search  # noqa: F401
+    from .search.postgres import models as _search  # noqa: F401
     from .tries import models as _tries  # noqa: F401
     from .videos import models as _videos  # noqa: F401
     from .visits import models as _visits  # noqa: F401

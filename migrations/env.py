@@ -101,7 +101,7 @@ def run_migrations_online():
     connectable = get_engine()
     # The PostgreSQL search tables exist only there (revision 0006): autogenerate on SQLite
     # must not propose creating them.
-    from mastery_share.search.postgres_models import include_in_schema_for
+    from mastery_share.search.postgres.models import include_in_schema_for
 
     conf_args.setdefault("include_object", include_in_schema_for(connectable.dialect.name))
 

@@ -29,10 +29,13 @@ class IndexMissing(IndexUnavailable):
 
 @dataclass(frozen=True)
 class Cue:
-    """One caption cue: the moment (seconds from the start) and the words said."""
+    """One caption cue: the moment (seconds from the start, to the millisecond) and the
+    words said; `word_starts`, when the captions carry them (automatic transcripts do), is
+    when each word of `text.split()` begins, so a hit can point at the word itself."""
 
     start_s: float
     text: str
+    word_starts: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,9 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    # Videos the index may still show but the viewer may no longer see (a change waiting in
+    # the index queue): left out of every total, facet count, hit and suggestion.
+    hidden_ids: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -38,11 +38,11 @@ def check_search_setting(config: Mapping) -> None:
 
 def build_backend(kind: str, data_dir: str) -> SearchBackend:
     if kind == "whoosh":
-        from .whoosh_backend import WhooshBackend
+        from .whoosh.backend import WhooshBackend
 
         return WhooshBackend(Path(data_dir) / "search")
     if kind == "postgres":
-        from .postgres_backend import PostgresBackend
+        from .postgres.backend import PostgresBackend
 
         return PostgresBackend()
     raise ValueError(f"MASTERY_SEARCH must be 'whoosh' or 'postgres', not {kind!r}.")

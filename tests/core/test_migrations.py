@@ -9,7 +9,7 @@ from sqlalchemy import inspect, select
 from mastery_share import create_app
 from mastery_share.accounts.models import Practice
 from mastery_share.extensions import db
-from mastery_share.search.postgres_models import include_in_schema_for
+from mastery_share.search.postgres.models import include_in_schema_for
 from tests.postgres import fresh_postgres_database
 
 EXPECTED_TABLES = {"districts", "schools", "users", "practices", "invitations",

@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 
 from mastery_share.extensions import db
 from mastery_share.search.engine import search_backend
-from mastery_share.search.postgres_models import (
+from mastery_share.search.postgres.models import (
     SearchCue,
     SearchDocument,
     SearchIndexState,

@@ -9,7 +9,7 @@ import pytest
 from mastery_share.extensions import db
 from mastery_share.search.backend import LEVELS, SearchFilters
 from mastery_share.search.services import REBUILDING_NOTICE, search_videos
-from mastery_share.search.whoosh_store import VERSION_FILE
+from mastery_share.search.whoosh.store import VERSION_FILE
 from mastery_share.videos.models import PracticeLevel
 from mastery_share.videos.services import update_video
 from tests.conftest import PASSWORD, sign_in

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from mastery_share.search.engine import search_backend
-from mastery_share.search.postgres_backend import PostgresBackend
+from mastery_share.search.postgres.backend import PostgresBackend
 from tests.conftest import PASSWORD, sign_in
 from tests.search.conftest import marks, postgres_only, whoosh_only, written_in_vtt
 

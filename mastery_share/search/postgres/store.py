@@ -27,10 +27,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import Text
 
-from ..db_types import UTCDateTime, utcnow
-from ..videos.models import Video
-from .backend import VideoDocument
-from .postgres_models import (
+from ...db_types import UTCDateTime, utcnow
+from ...videos.models import Video
+from ..backend import VideoDocument
+from .models import (
     ENGLISH,
     SearchCue,
     SearchDocument,

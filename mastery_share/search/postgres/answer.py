@@ -23,12 +23,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from .backend import CaptionHit, SearchHit, SearchRequest, SearchResponse, empty_facets
-from .postgres_models import ENGLISH, SearchCue, SearchDocument
-from .postgres_parse import ANYWHERE, any_of, positive_words, resolve_text
-from .postgres_query import allowed, condition, docs, tsquery
-from .postgres_suggest import suggest
-from .snippets import BETWEEN, excerpt
+from ..backend import CaptionHit, SearchHit, SearchRequest, SearchResponse, empty_facets
+from ..snippets import BETWEEN, excerpt
+from .models import ENGLISH, SearchCue, SearchDocument
+from .parse import ANYWHERE, any_of, positive_words, resolve_text
+from .query import allowed, condition, docs, tsquery
+from .suggest import suggest
 
 CAPTION_HITS_PER_VIDEO = 5  # as the Whoosh backend
 _START_SEL, _STOP_SEL = '<mark class="match">', "</mark>"

@@ -21,8 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db_types import UTCDateTime
-from ..extensions import db
+from ...db_types import UTCDateTime
+from ...extensions import db
 
 POSTGRESQL_ONLY = {"postgresql_only": True}
 # The text search configuration every vector and query is made with: English stemming, so

@@ -6,7 +6,7 @@ from __future__ import annotations
 from whoosh import highlight
 from whoosh.searching import Hit, Results
 
-from .snippets import BETWEEN, escape, excerpt
+from ..snippets import BETWEEN, escape, excerpt
 
 HIGHLIGHTED_FIELDS = ("title", "description", "transcript")
 PASSAGES_PER_FIELD = 2

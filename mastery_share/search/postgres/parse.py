@@ -21,16 +21,16 @@ from whoosh.fields import KEYWORD, TEXT, Schema
 from whoosh.qparser import FieldAliasPlugin, QueryParser
 from whoosh.qparser.plugins import BoostPlugin, RangePlugin
 
-from .postgres_models import ENGLISH
-from .whoosh_query import (
+from ..query_syntax import (
     ALIASES,
     NAMEABLE,
     PARSER_ERRORS,
     PLAIN_WORDS_NOTICE,
-    _has_error,
-    _too_deep,
+    has_error,
     plain_words,
+    too_deep,
 )
+from .models import ENGLISH
 
 # The unnamed default: every searchable field. A hyphen keeps members from naming it.
 ANYWHERE = "any-field"
@@ -77,7 +77,7 @@ def _schema() -> Schema:
 
 
 def _parser() -> QueryParser:
-    # A parser per query, as in whoosh_query: cheap, and nothing is shared between threads.
+    # A parser per query, as in whoosh/query.py: cheap, and nothing is shared between threads.
     parser = QueryParser(ANYWHERE, _schema())
     parser.remove_plugin_class(BoostPlugin)
     parser.remove_plugin_class(RangePlugin)
@@ -90,12 +90,12 @@ def parse_text(text: str) -> ParsedText:
     text = text.replace("\x00", "")
     if not text.strip():
         return ParsedText(EVERYTHING)
-    if not _too_deep(text):
+    if not too_deep(text):
         try:
             parsed = _parser().parse(text)
         except PARSER_ERRORS:
             parsed = None
-        if parsed is not None and not _has_error(parsed):
+        if parsed is not None and not has_error(parsed):
             return ParsedText(_tree(parsed))
     return plain_words_tree(text)
 

@@ -15,28 +15,21 @@ from whoosh.fields import Schema
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser, OrGroup
 from whoosh.qparser.plugins import BoostPlugin, RangePlugin
 
-from .backend import SearchFilters, Viewer
-from .whoosh_schema import CUE, VIDEO, build_schema
+from ..backend import SearchFilters, Viewer
+from ..query_syntax import (
+    ALIASES,
+    NAMEABLE,
+    PARSER_ERRORS,
+    PLAIN_WORDS_NOTICE,
+    has_error,
+    plain_words,
+    too_deep,
+)
+from .schema import CUE, VIDEO, build_schema
 
-# Fields a member may name; the index's other fields (owner_id, visibility, kind ...) are
-# unknown to the parser, so "visibility:private" is read as two plain words.
-NAMEABLE = ("title", "description", "transcript", "practice", "teacher", "school",
-            "subject_text", "grade")
 DEFAULT_FIELDS = ("title", "description", "practice", "transcript", "teacher", "school",
                   "subject_text")
 BOOSTS = {"title": 3.0, "practice": 2.0, "description": 1.5}
-ALIASES = {
-    "practice": ["practices"],
-    "grade": ["grade_band", "grades"],
-    "subject_text": ["subject"],
-    "transcript": ["captions", "caption", "said", "says"],
-}
-MAX_NESTING = 8
-MAX_FALLBACK_WORDS = 32
-# What Whoosh's parser raises on some odd operator sequences instead of an error node.
-PARSER_ERRORS = (RecursionError, ValueError, TypeError, IndexError, AssertionError)
-PLAIN_WORDS_NOTICE = ("Part of your search could not be understood (quotes, brackets or "
-                      "operators), so it was searched as plain words.")
 
 
 @dataclass(frozen=True)
@@ -64,37 +57,16 @@ def _parser(group=None) -> MultifieldParser:
     return parser
 
 
-def _too_deep(text: str) -> bool:
-    depth = deepest = 0
-    for char in text:
-        if char == "(":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char == ")":
-            depth = max(0, depth - 1)
-    return deepest > MAX_NESTING
-
-
-def _has_error(node: wq.Query) -> bool:
-    if getattr(node, "error", None) is not None:
-        return True
-    return any(_has_error(child) for child in node.children())
-
-
-def plain_words(text: str) -> list[str]:
-    return re.findall(r"\w+", text)[:MAX_FALLBACK_WORDS]
-
-
 def parse_user_query(text: str) -> ParsedQuery:
     """The query for `text`; an empty text matches every video."""
     if not text.strip():
         return ParsedQuery(wq.Every())
-    if not _too_deep(text):
+    if not too_deep(text):
         try:
             parsed = _parser().parse(text)
         except PARSER_ERRORS:
             parsed = None
-        if parsed is not None and not _has_error(parsed):
+        if parsed is not None and not has_error(parsed):
             return ParsedQuery(parsed.accept(_keyword_phrase_as_term))
     # Lower-cased, the words cannot be read as operators (the parser trips on "NOT ANDNOT x").
     words = [word.lower() for word in plain_words(text)]

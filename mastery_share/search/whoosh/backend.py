@@ -15,7 +15,7 @@ from pathlib import Path
 from whoosh import sorting
 from whoosh.searching import Results, Searcher
 
-from .backend import (
+from ..backend import (
     CaptionHit,
     IndexUnavailable,
     SearchBackend,
@@ -25,12 +25,12 @@ from .backend import (
     VideoDocument,
     empty_facets,
 )
-from .whoosh_highlight import field_snippets, marked_whole_text, use_snippets
-from .whoosh_query import cue_query, parse_user_query, video_filter, visibility_filter
-from .whoosh_readers import forget_readers, readers_for
-from .whoosh_schema import whoosh_documents
-from .whoosh_store import DAMAGED_INDEX_ERRORS, IndexStore, close_index_files
-from .whoosh_suggest import suggest
+from .highlight import field_snippets, marked_whole_text, use_snippets
+from .query import cue_query, parse_user_query, video_filter, visibility_filter
+from .readers import forget_readers, readers_for
+from .schema import whoosh_documents
+from .store import DAMAGED_INDEX_ERRORS, IndexStore, close_index_files
+from .suggest import suggest
 
 CAPTION_HITS_PER_VIDEO = 5
 _FACETS = {

@@ -16,16 +16,16 @@ from psycopg.errors import UndefinedTable
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
-from ..extensions import db
-from .backend import (
+from ...extensions import db
+from ..backend import (
     IndexMissing,
     SearchBackend,
     SearchRequest,
     SearchResponse,
     VideoDocument,
 )
-from .postgres_answer import answer
-from .postgres_store import (
+from .answer import answer
+from .store import (
     index_built,
     lock_writers,
     remove_documents,

@@ -31,9 +31,9 @@ from whoosh.index import Index
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.searching import Searcher
 
-from .backend import IndexMissing, IndexUnavailable
-from .whoosh_query import index_schema
-from .whoosh_schema import SCHEMA_VERSION
+from ..backend import IndexMissing, IndexUnavailable
+from .query import index_schema
+from .schema import SCHEMA_VERSION
 
 T = TypeVar("T")
 

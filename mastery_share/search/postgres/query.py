@@ -5,9 +5,9 @@ from sqlalchemy import and_, cast, false, func, not_, or_, true
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.sql.elements import ColumnElement
 
-from .backend import SearchFilters, Viewer
-from .postgres_models import ENGLISH, SearchDocument
-from .postgres_parse import ANYWHERE, EVERYTHING, NOTHING, Grade, Words
+from ..backend import SearchFilters, Viewer
+from .models import ENGLISH, SearchDocument
+from .parse import ANYWHERE, EVERYTHING, NOTHING, Grade, Words
 
 docs = SearchDocument.__table__.c
 

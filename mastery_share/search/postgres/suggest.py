@@ -1,5 +1,5 @@
-""""Did you mean …?" from the PostgreSQL index, never revealing a word of a video the viewer
-may not watch.
+""""Did you mean …?" from the PostgreSQL index (the word loop is search/suggest.py), never
+revealing a word of a video the viewer may not watch.
 
 As with Whoosh: a typed word is only corrected when it finds nothing the viewer may see, and
 a candidate (a word within two edits, same first letter, the most frequent first) only when
@@ -12,8 +12,9 @@ from sqlalchemy import Connection, exists, func, select
 from sqlalchemy.sql.elements import ColumnElement
 from whoosh.support.levenshtein import distance
 
-from .postgres_models import SearchDocument, SearchWord
-from .postgres_parse import (
+from ..suggest import CANDIDATES_PER_WORD, MAX_DISTANCE, did_you_mean
+from .models import SearchDocument, SearchWord
+from .parse import (
     ANYWHERE,
     NOTHING,
     ParsedText,
@@ -22,10 +23,8 @@ from .postgres_parse import (
     resolve,
     resolve_text,
 )
-from .postgres_query import condition, docs
-from .whoosh_suggest import _WORD, CANDIDATES_PER_WORD, MAX_WORDS, OPERATORS
+from .query import condition, docs
 
-MAX_DISTANCE = 2
 # Lower than pg_trgm's 0.3: short words one or two edits apart share few trigrams.
 SIMILARITY_THRESHOLD = "0.2"
 _words = SearchWord.__table__
@@ -61,32 +60,25 @@ def _candidates(connection: Connection, word: str, scope: ColumnElement[bool]) -
     return [candidate for _, candidate in sorted(near)[:CANDIDATES_PER_WORD]]
 
 
+class _PostgresSpeller:
+    def __init__(self, connection: Connection, scope: ColumnElement[bool]) -> None:
+        self.connection = connection
+        self.scope = scope
+
+    def word_finds(self, word: str) -> bool | None:
+        typed = _word(self.connection, word)
+        return None if typed == NOTHING else _finds_something(self.connection, typed,
+                                                               self.scope)
+
+    def candidates(self, word: str) -> list[str]:
+        return _candidates(self.connection, word, self.scope)
+
+    def text_finds(self, text: str) -> bool:
+        return _finds_something(self.connection, resolve_text(self.connection, text).tree,
+                                self.scope)
+
+
 def suggest(connection: Connection, text: str, scope: ColumnElement[bool]) -> str | None:
     """A corrected version of `text` that finds at least one video in `scope` (those the
     viewer may see, with the chosen filters), or None."""
-    pieces: list[str] = []
-    position = 0
-    changed = False
-    words = [match for match in _WORD.finditer(text) if match.group(1) not in OPERATORS]
-    for match in words[:MAX_WORDS]:
-        word = match.group(1)
-        typed = _word(connection, word)
-        if typed == NOTHING:  # a stop word: nothing to correct
-            continue
-        replacement = None
-        if not _finds_something(connection, typed, scope):
-            for candidate in _candidates(connection, word.lower(), scope):
-                if _finds_something(connection, _word(connection, candidate), scope):
-                    replacement = candidate
-                    break
-        if replacement is not None:
-            pieces.append(text[position:match.start(1)])
-            pieces.append(replacement)
-            position = match.end(1)
-            changed = True
-    if not changed:
-        return None
-    corrected = "".join(pieces) + text[position:]
-    if not _finds_something(connection, resolve_text(connection, corrected).tree, scope):
-        return None
-    return corrected
+    return did_you_mean(text, _PostgresSpeller(connection, scope))

@@ -31,8 +31,8 @@ from pathlib import Path
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from .backend import IndexMissing
-from .whoosh_store import DAMAGED_INDEX_ERRORS, IndexStore, open_searcher
+from ..backend import IndexMissing
+from .store import DAMAGED_INDEX_ERRORS, IndexStore, open_searcher
 
 # Idle searchers kept per index: enough for the threads of a web process; a query beyond
 # them opens its own searcher and closes it afterwards.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 
-from .backend import VideoDocument
+from ..backend import VideoDocument
 
 VIDEO, CUE = "video", "cue"
 # Bumped whenever build_schema() changes: an index directory written for another version lacks

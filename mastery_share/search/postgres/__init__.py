@@ -1,0 +1,1 @@
+"""The PostgreSQL search engine behind the shared interface (search/backend.py)."""

@@ -1,0 +1,1 @@
+"""The Whoosh search engine behind the shared interface (search/backend.py)."""
