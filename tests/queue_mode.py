@@ -3,7 +3,7 @@
 Huey's immediate mode runs a job the moment it is enqueued and never touches the storage, so a
 storage that refuses what we send it (priorities on plain Redis, an argument that does not
 serialize) passes every test and fails in production. With `MASTERY_TEST_QUEUE_URL` set (CI
-sets `redis://127.0.0.1:6379/15`), every job the tests enqueue is serialized, pushed into that
+sets `redis://127.0.0.1:6379/15`; each pytest-xdist worker counts down from it), every job the tests enqueue is serialized, pushed into that
 storage with its priority, popped back and only then executed, still synchronously.
 """
 from __future__ import annotations
@@ -12,7 +12,18 @@ import os
 
 from huey.api import chord, group
 
-TEST_QUEUE_URL = os.environ.get("MASTERY_TEST_QUEUE_URL", "")
+
+def _one_database_per_worker(url: str) -> str:
+    """Each pytest-xdist worker (gw0, gw1, ...) its own Redis database below the one named:
+    the queue is flushed and popped by one test process at a time."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url.startswith("redis://") or not worker.startswith("gw"):
+        return url
+    base, _, database = url.rpartition("/")
+    return f"{base}/{int(database or 0) - int(worker[2:])}"
+
+
+TEST_QUEUE_URL = _one_database_per_worker(os.environ.get("MASTERY_TEST_QUEUE_URL", ""))
 
 
 def configure_environment() -> None:

@@ -20,6 +20,9 @@ from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 IDLE_TIMEOUT_S = 1
+# gthread closes an idle keep-alive connection after --keep-alive seconds (2 by default); on a
+# busy CI machine a pipelined request can wait longer than that to be read.
+KEEP_ALIVE_S = 30
 
 
 class Gunicorn:
@@ -34,7 +37,8 @@ class Gunicorn:
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "-w", "1", "-k", worker_class,
-                 "--threads", "4", "-b", f"127.0.0.1:{self.port}", "wsgi:app"],
+                 "--threads", "4", "--keep-alive", str(KEEP_ALIVE_S),
+                 "-b", f"127.0.0.1:{self.port}", "wsgi:app"],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def wait_until_up(self):
