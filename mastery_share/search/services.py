@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..extensions import db
-from ..videos.models import Video, VideoStatus
+from ..videos.models import SearchQueueEntry, Video, VideoStatus
 from ..videos.visibility import visible_to
 from .backend import (
     MAX_PER_PAGE,
@@ -27,6 +27,12 @@ log = logging.getLogger(__name__)
 MAX_QUERY_CHARS = 500
 REBUILDING_NOTICE = "Search is being rebuilt; try again in a minute."
 TRUNCATED_NOTICE = f"Only the first {MAX_QUERY_CHARS} characters of your search were used."
+CATCHING_UP_NOTICE = ("Search is catching up with a large change; totals, filters and further "
+                      "pages are back in a minute.")
+# The hidden ids travel to the engine as a list: normally a handful, but a mass change
+# (a school's videos made private at once) queues thousands, and past this many a search
+# withholds its counts instead of sending them all (see _hidden_ids).
+MAX_HIDDEN_IDS = 2000
 
 
 @dataclass
@@ -69,10 +75,11 @@ def search_videos(viewer: User, q: str | None, filters: SearchFilters | None = N
         notices.append(TRUNCATED_NOTICE)
     page = max(1, page)
     per_page = min(max(1, per_page), MAX_PER_PAGE)
+    hidden = _hidden_ids(viewer)
     request = SearchRequest(viewer=viewer_of(viewer), text=text,
                             filters=filters or SearchFilters(),
                             sort=sort if sort in SORTS else "relevance",
-                            page=page, per_page=per_page)
+                            page=page, per_page=per_page, hidden_ids=hidden.ids)
     try:
         response = search_backend().query(request)
     except IndexUnavailable:
@@ -86,9 +93,52 @@ def search_videos(viewer: User, q: str | None, filters: SearchFilters | None = N
     items = [SearchResult(video=videos[hit.video_id], score=hit.score,
                           highlights=hit.highlights, caption_hits=hit.caption_hits)
              for hit in response.hits if hit.video_id in videos]
+    if not hidden.complete:
+        return _without_counts(items, response.page, response.per_page,
+                               [*notices, CATCHING_UP_NOTICE])
     return SearchResults(items=items, total=response.total, page=response.page,
                          per_page=response.per_page, facets=response.facets,
                          suggestion=response.suggestion, notices=notices)
+
+
+@dataclass(frozen=True)
+class HiddenIds:
+    ids: frozenset[int]
+    complete: bool  # False: more videos are hidden than `ids` holds
+
+
+def _hidden_ids(viewer: User) -> HiddenIds:
+    """The videos the index may still count although the viewer may no longer watch them.
+
+    Every change to a video queues its id (search_queue) in the change's own transaction, and
+    the index writer applies the index change before it deletes the entry; so a video the
+    index shows with a visibility the database no longer has always has an entry waiting.
+    Of those, hidden are the ones the viewer may not watch now: gone (the entry outlives the
+    row: no foreign key), not ready, or out of their sight. A waiting video the viewer may
+    still watch stays: its index entry is stale at worst, never a leak.
+
+    One query, bounded: the anti-join probes the videos' primary key per distinct waiting
+    id (DISTINCT reads ix_search_queue_video_id in order) and stops at MAX_HIDDEN_IDS + 1.
+    Past the cap (a mass change still being indexed) the ids are incomplete, and the search
+    answers without totals, facets or suggestion (fail closed) until the writer catches up.
+    """
+    watchable_now = (select(Video.id)
+                     .where(Video.id == SearchQueueEntry.video_id,
+                            Video.status == VideoStatus.READY.value, visible_to(viewer))
+                     .exists())
+    ids = db.session.scalars(
+        select(SearchQueueEntry.video_id).where(~watchable_now).distinct()
+        .limit(MAX_HIDDEN_IDS + 1)).all()
+    return HiddenIds(ids=frozenset(ids[:MAX_HIDDEN_IDS]), complete=len(ids) <= MAX_HIDDEN_IDS)
+
+
+def _without_counts(items: list[SearchResult], page: int, per_page: int,
+                    notices: list[str]) -> SearchResults:
+    """The page's hits (each checked in SQL) and nothing the index counted: its total, facets
+    and suggestion could include a hidden video past MAX_HIDDEN_IDS. No further page either,
+    as whether there is one would come from that total."""
+    return SearchResults(items=items, total=(page - 1) * per_page + len(items), page=page,
+                         per_page=per_page, suggestion=None, notices=notices)
 
 
 def _cut(text: str) -> str:

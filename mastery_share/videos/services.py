@@ -160,6 +160,8 @@ def reprocess_video(actor: User | None, video_id: int) -> Video:
     for rendition in video.renditions:
         rendition.status = VideoStatus.QUEUED.value
         rendition.progress = 0
+    # Not watchable until processed again: out of search meanwhile (it is indexed when ready).
+    video_details_changed(video)
     _enqueue_processing(video.id)
     commit()
     return video
