@@ -1,4 +1,8 @@
-"""`python -m bench [name ...]`: run benchmarks, print them, write bench/RESULTS.md."""
+"""`python -m bench [--quick] [name ...]`: run benchmarks, print them, write bench/RESULTS.md.
+
+A name picks the benchmarks whose file name contains it (`python -m bench search_scale`);
+`--quick` runs those that have sizes at small ones, to check they work (not for figures).
+"""
 from __future__ import annotations
 
 import importlib
@@ -16,6 +20,10 @@ HERE = Path(__file__).resolve().parent
 
 def main(selected: list[str]) -> int:
     os.environ.setdefault("MASTERY_DATA_DIR", str(HERE / ".work"))
+    if "--quick" in selected:
+        # Small sizes, to check that a benchmark works (bench_search_scale reads this).
+        os.environ["BENCH_QUICK"] = "1"
+    selected = [choice for choice in selected if not choice.startswith("--")]
     names = sorted(path.stem for path in HERE.glob("bench_*.py"))
     if selected:
         names = [name for name in names if any(choice in name for choice in selected)]
