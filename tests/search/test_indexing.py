@@ -17,7 +17,7 @@ from mastery_share.search.postgres.models import (
     SearchCue,
     SearchDocument,
     SearchIndexState,
-    SearchWord,
+    SearchText,
 )
 from mastery_share.search.queue import reindex_video_later
 from mastery_share.search.services import REBUILDING_NOTICE, search_videos
@@ -40,7 +40,7 @@ def queue_length() -> int:
 
 
 def index_holds(search_kind: str, video_id: int) -> bool:
-    """Whether the index keeps anything of the video (its document, cues or words)."""
+    """Whether the index keeps anything of the video (its document, texts or cues)."""
     backend = search_backend()
     if search_kind == "whoosh":
         with backend._searcher() as searcher:
@@ -48,7 +48,7 @@ def index_holds(search_kind: str, video_id: int) -> bool:
     with backend.engine.connect() as connection:
         return any(connection.scalar(select(func.count()).select_from(model)
                                      .where(model.video_id == video_id))
-                   for model in (SearchDocument, SearchCue, SearchWord))
+                   for model in (SearchDocument, SearchText, SearchCue))
 
 
 def forget_that_the_postgres_index_was_built() -> None:

@@ -14,19 +14,19 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
-    cast,
     func,
     literal,
-    literal_column,
     select,
-    union_all,
+    text,
+    union,
 )
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..backend import CaptionHit, SearchHit, SearchRequest, SearchResponse, empty_facets
+from ..moments import moment_of
 from ..snippets import BETWEEN, excerpt
-from .models import ENGLISH, SearchCue, SearchDocument
-from .parse import ANYWHERE, any_of, positive_words, resolve_text
+from .models import ENGLISH, SearchCue, SearchDocument, SearchText
+from .parse import ANYWHERE, EVERYTHING, any_of, positive_words, resolve_text
 from .query import allowed, condition, docs, tsquery
 from .suggest import suggest
 
@@ -48,23 +48,28 @@ _EXCERPTED = ("description", "transcript")
 # first passage or after the last is fetched, to show it when it holds no word (snippets.py).
 _EDGE_CHARS = 64
 _CUE_OPTIONS = f"HighlightAll=true, {_MARK}"
+# Past this many matches, the page is ranked among a pool of candidates (_ranked).
+RANK_POOL = 200
 _cues = SearchCue.__table__
 _documents = SearchDocument.__table__
+_texts = SearchText.__table__
+_FIELD_TEXT = {"title": _documents.c.title, "description": _texts.c.description,
+               "transcript": _texts.c.transcript}
 
 
 def answer(connection: Connection, request: SearchRequest) -> SearchResponse:
     parsed = resolve_text(connection, request.text)
     tree = parsed.tree
-    scope = allowed(request.viewer, request.filters)
+    if tree != EVERYTHING:
+        _prefer_indexes(connection)
+    scope = allowed(request.viewer, request.filters, request.hidden_ids)
     where = and_(scope, condition(tree))
     total, facets = _count(connection, where)
-    rank_query = any_of(positive_words(tree)) if request.text.strip() else None
-    rank = (func.ts_rank(docs.document, tsquery(rank_query)) if rank_query
-            else literal(1.0, Float))
-    newest = request.sort == "newest" or not request.text.strip()
     offset = (request.page - 1) * request.per_page
-    hits = (_page(connection, tree, where, rank, newest, offset, request.per_page)
-            if offset < total else [])
+    hits = []
+    if offset < total:
+        ranked = _ranked(request, tree, where, total, offset)
+        hits = _page(connection, tree, ranked, request.sort == "newest" or ranked is None)
     _add_caption_hits(connection, tree, hits)
     suggestion = None
     # Every word of a query that found something is spelt as in some visible video.
@@ -74,34 +79,69 @@ def answer(connection: Connection, request: SearchRequest) -> SearchResponse:
                           facets=facets, suggestion=suggestion, notice=parsed.notice)
 
 
+def _prefer_indexes(connection: Connection) -> None:
+    """For this search's transaction: no sequential scan where an index serves. The planner
+    prices `document @@ query` as cheap, but in a full scan it reads each row's out-of-line
+    vector: for a word in most videos it would scan and detoast 100,000 vectors where the
+    GIN index gives the same rows with no vector read at all."""
+    connection.execute(select(func.set_config("enable_seqscan", "off", True)))
+
+
+def _ranked(request: SearchRequest, tree, where, total: int, offset: int):
+    """The page's ids, scores and dates (a subquery), in result order.
+
+    Ranking reads each document's whole vector, so it is done for all matches only when
+    they are few. Past RANK_POOL matches (a common word: tens of thousands) the page is
+    ranked exactly among a pool: the newest matches whose short fields (title and practices,
+    which ts_rank weighs most) hold the words, and the newest matches of all."""
+    rank_words = any_of(positive_words(tree)) if request.text.strip() else None
+    newest = request.sort == "newest" or rank_words is None
+    rank = literal(1.0, Float) if newest else func.ts_rank(docs.document, tsquery(rank_words))
+    candidates = where
+    pool = max(RANK_POOL, offset + request.per_page)
+    if not newest and total > pool:
+        heads = docs.fields.bool_op("@@")(tsquery(rank_words))
+        newest_first = (docs.created_at.desc(), docs.video_id.desc())
+        pooled = union(
+            select(docs.video_id).where(where, heads).order_by(*newest_first).limit(pool),
+            select(docs.video_id).where(where).order_by(*newest_first).limit(pool))
+        candidates = docs.video_id.in_(pooled)
+    return (select(docs.video_id, rank.label("score"), docs.created_at).where(candidates)
+            .order_by(*([] if newest else [rank.desc()]), docs.created_at.desc(),
+                      docs.video_id.desc())
+            .limit(request.per_page).offset(offset).subquery())
+
+
+# Every facet counted in one pass over the matching rows (a hash aggregate per set); a
+# video's practices are counted from the arrays, grouped, in Python.
+_FACET_COLUMNS = {"school": docs.school_id, "grade_band": docs.grade_band,
+                  "subject": docs.subject, "level": docs.level}
+_GROUPING_SETS = text("GROUPING SETS ((), (school_id), (grade_band), (subject), (level), "
+                      "(practice_slugs))")
+
+
 def _count(connection: Connection, where: ColumnElement[bool]):
     """How many documents match, and the facet counts over all of them."""
-    matched = select(docs.video_id, docs.school_id, docs.grade_band, docs.subject, docs.level,
-                     docs.practice_slugs).where(where).cte("matched")
-    slugs = select(func.unnest(matched.c.practice_slugs).label("value")).subquery()
-
-    def counted(name: str, value, source, group: bool = True):
-        statement = select(literal_column(f"'{name}'").label("facet"),
-                           cast(value, Text).label("value"), func.count().label("count"))
-        statement = statement.select_from(source)
-        return statement.group_by(value) if group else statement
-
-    rows = connection.execute(union_all(
-        counted("total", literal_column("''"), matched, group=False),
-        counted("practice", slugs.c.value, slugs),
-        counted("school", matched.c.school_id, matched),
-        counted("grade_band", matched.c.grade_band, matched),
-        counted("subject", matched.c.subject, matched),
-        counted("level", matched.c.level, matched),
-    )).all()
+    grouped = [*_FACET_COLUMNS.values(), docs.practice_slugs]
+    rows = connection.execute(
+        select(func.grouping(*grouped).label("unset"), *grouped, func.count())
+        .where(where).group_by(_GROUPING_SETS)).all()
     facets = empty_facets()
     total = 0
-    for facet, value, count in sorted(rows, key=lambda row: (-row[2], str(row[1]))):
-        if facet == "total":
-            total = int(count)
-        elif value not in (None, ""):
-            facets[facet][value] = int(count)
-    return total, facets
+    every_column = (1 << len(grouped)) - 1
+    for row in rows:
+        unset, count = row[0], int(row[-1])
+        if unset == every_column:
+            total = count
+            continue
+        for position, facet in enumerate((*_FACET_COLUMNS, "practice")):
+            if not unset & (1 << (len(grouped) - 1 - position)):
+                values = row[position + 1] if facet == "practice" else [row[position + 1]]
+                for value in values or ():
+                    if value not in (None, ""):
+                        facets[facet][str(value)] = facets[facet].get(str(value), 0) + count
+    return total, {facet: dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+                   for facet, counts in facets.items()}
 
 
 _ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"))
@@ -140,30 +180,26 @@ def _after_last_passage(headline: ColumnElement, text: ColumnElement) -> ColumnE
     return _edge(found_at - 1, func.right(text, found_at - 1))
 
 
-def _page(connection: Connection, tree, where, rank, newest: bool, offset: int,
-          per_page: int) -> list[SearchHit]:
-    ranked = (select(docs.video_id, rank.label("score"), docs.created_at).where(where)
-              .order_by(*([] if newest else [rank.desc()]), docs.created_at.desc(),
-                        docs.video_id.desc())
-              .limit(per_page).offset(offset).subquery())
+def _page(connection: Connection, tree, ranked, newest: bool) -> list[SearchHit]:
+    sources = _documents.join(_texts, _texts.c.video_id == _documents.c.video_id)
     snippets = {}
     for field, options in _HEADLINE_OPTIONS.items():
         words = any_of(positive_words(tree, (ANYWHERE, field)))
         if words:
             snippets[field] = func.ts_headline(
-                ENGLISH, _escaped(_documents.c[field]), tsquery(words),
+                ENGLISH, _escaped(_FIELD_TEXT[field]), tsquery(words),
                 bindparam(f"headline_{field}", options, type_=Text()),
             ).label(field)
     # Materialized: each headline is read three times below, and is the costly part.
     page = (select(ranked.c.video_id, ranked.c.score, ranked.c.created_at, *snippets.values())
-            .join_from(ranked, _documents, _documents.c.video_id == ranked.c.video_id)
+            .select_from(ranked.join(sources, _documents.c.video_id == ranked.c.video_id))
             .cte("page").prefix_with("MATERIALIZED"))
     edges = [edge for field in snippets if field in _EXCERPTED for edge in (
-        _before_first_passage(page.c[field], _documents.c[field]).label(f"{field}_before"),
-        _after_last_passage(page.c[field], _documents.c[field]).label(f"{field}_after"))]
+        _before_first_passage(page.c[field], _FIELD_TEXT[field]).label(f"{field}_before"),
+        _after_last_passage(page.c[field], _FIELD_TEXT[field]).label(f"{field}_after"))]
     rows = connection.execute(
         select(page.c.video_id, page.c.score, *(page.c[field] for field in snippets), *edges)
-        .join_from(page, _documents, _documents.c.video_id == page.c.video_id)
+        .select_from(page.join(sources, _documents.c.video_id == page.c.video_id))
         .order_by(*([] if newest else [page.c.score.desc()]), page.c.created_at.desc(),
                   page.c.video_id.desc())
     ).mappings().all()
@@ -195,7 +231,7 @@ def _add_caption_hits(connection: Connection, tree, hits: list[SearchHit]) -> No
     if not said or not hits:
         return
     by_video = {hit.video_id: hit for hit in hits}
-    numbered = (select(_cues.c.video_id, _cues.c.start_s, _cues.c.text,
+    numbered = (select(_cues.c.video_id, _cues.c.start_s, _cues.c.text, _cues.c.word_starts,
                        func.row_number().over(partition_by=_cues.c.video_id,
                                               order_by=(_cues.c.start_s, _cues.c.text))
                        .label("number"))
@@ -206,9 +242,10 @@ def _add_caption_hits(connection: Connection, tree, hits: list[SearchHit]) -> No
     marked = func.ts_headline(ENGLISH, _escaped(numbered.c.text), tsquery(said),
                               bindparam("cue_headline", _CUE_OPTIONS, type_=Text()))
     moments = connection.execute(
-        select(numbered.c.video_id, numbered.c.start_s, numbered.c.text, marked)
+        select(numbered.c.video_id, numbered.c.start_s, numbered.c.text, marked,
+               numbered.c.word_starts)
         .where(numbered.c.number <= CAPTION_HITS_PER_VIDEO)
         .order_by(numbered.c.start_s, numbered.c.video_id, numbered.c.text))
-    for video_id, start_s, text, html in moments:
-        by_video[video_id].caption_hits.append(
-            CaptionHit(start_s=float(start_s), text=text, html=html))
+    for video_id, start_s, said, html, word_starts in moments:
+        by_video[video_id].caption_hits.append(CaptionHit(
+            start_s=moment_of(start_s, html, tuple(word_starts or ())), text=said, html=html))

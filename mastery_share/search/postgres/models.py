@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Float,
     ForeignKey,
@@ -16,10 +17,13 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    func,
     literal_column,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 from ...db_types import UTCDateTime
 from ...extensions import db
@@ -31,13 +35,16 @@ ENGLISH = literal_column("'english'::regconfig")
 
 
 class SearchDocument(db.Model):
-    """One ready video: the allowlisted fields of its VideoDocument, the columns the
-    visibility rule and the facets read, and its words as weighted vectors."""
+    """One ready video, narrow: what matching, the visibility rule, the facets and ranking
+    read for every matching video. Counting the ~70,000 matches of a common word reads these
+    rows, so the long texts live in search_texts, and the wide `document` vector is moved out
+    of line (toast_tuple_target) and only read for the page being ranked."""
 
     __tablename__ = "search_documents"
     __table_args__ = (
         Index("ix_search_documents_document", "document", postgresql_using="gin"),
-        {"info": POSTGRESQL_ONLY},
+        Index("ix_search_documents_fields", "fields", postgresql_using="gin"),
+        {"info": POSTGRESQL_ONLY, "postgresql_with": {"toast_tuple_target": "1024"}},
     )
 
     video_id: Mapped[int] = mapped_column(ForeignKey("videos.id", ondelete="CASCADE"),
@@ -52,16 +59,53 @@ class SearchDocument(db.Model):
     level: Mapped[str] = mapped_column(String(16), server_default="getting_started")
     practice_slugs: Mapped[list[str]] = mapped_column(ARRAY(Text))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The short fields a member may name ("title:", "teacher:" ...), shown or read as text.
     title: Mapped[str] = mapped_column(Text)
-    description: Mapped[str] = mapped_column(Text)
-    transcript: Mapped[str] = mapped_column(Text)
     practice_text: Mapped[str] = mapped_column(Text)  # slugs and names, for "practice:"
     teacher_name: Mapped[str] = mapped_column(Text)
     school_name: Mapped[str] = mapped_column(Text)
     # Every searchable field: title A, practices B, description C, the rest D.
     document: Mapped[str] = mapped_column(TSVECTOR)
-    # The long fields a member may name ("description:", "said:"), kept ready; the short
-    # ones are vectorised when a query names them.
+    # The short fields alone, each under its own weight (FIELD_WEIGHTS): small enough to stay
+    # in the row, so "practice:blended-learning" checks its phrase without reading `document`
+    # or parsing any text again.
+    fields: Mapped[str] = mapped_column(TSVECTOR, server_default="")
+
+
+# The weight each short field has in SearchDocument.fields.
+FIELD_WEIGHTS = {"title": "A", "practice": "B", "teacher": "C", "school": "D"}
+
+
+def subject_vector(column) -> ColumnElement:
+    """The subject's words, as its expression index holds them ("subject:" is rare and its
+    ten or so values are short, so no stored vector)."""
+    # Written as text, not ENGLISH: a column-like literal would keep the index unattached.
+    return func.to_tsvector(text("'english'::regconfig"), column)
+
+
+Index("ix_search_documents_subject_words", subject_vector(SearchDocument.__table__.c.subject),
+      postgresql_using="gin")
+
+
+class SearchText(db.Model):
+    """The long texts of an indexed video: read for the snippets of a results page, and
+    searched (through their own indexes) only when a member names them ("said:")."""
+
+    __tablename__ = "search_texts"
+    __table_args__ = (
+        Index("ix_search_texts_description_vector", "description_vector",
+              postgresql_using="gin"),
+        Index("ix_search_texts_transcript_vector", "transcript_vector", postgresql_using="gin"),
+        # Every long value out of line: "said:day" reads the row of each of its ~27,000
+        # matches (for its video_id), so a row is a few pointers, not kilobytes.
+        {"info": POSTGRESQL_ONLY, "postgresql_with": {"toast_tuple_target": "128"}},
+    )
+
+    video_id: Mapped[int] = mapped_column(
+        ForeignKey("search_documents.video_id", ondelete="CASCADE"), primary_key=True,
+        autoincrement=False)
+    description: Mapped[str] = mapped_column(Text)
+    transcript: Mapped[str] = mapped_column(Text)
     description_vector: Mapped[str] = mapped_column(TSVECTOR)
     transcript_vector: Mapped[str] = mapped_column(TSVECTOR)
 
@@ -79,12 +123,16 @@ class SearchCue(db.Model):
     start_s: Mapped[float] = mapped_column(Float)
     text: Mapped[str] = mapped_column(Text)
     words: Mapped[str] = mapped_column(TSVECTOR)
+    # When each word of text.split() is said (empty when the captions do not say).
+    word_starts: Mapped[list[float]] = mapped_column(ARRAY(Float), server_default="{}")
 
 
 class SearchWord(db.Model):
-    """The unstemmed words of an indexed video (how often each occurs), the source of
-    "did you mean" through a trigram index; per video, so only words of videos the viewer
-    may watch are ever offered."""
+    """The lexicon "did you mean" draws candidates from (through a trigram index): every
+    unstemmed word indexed since the last rebuild, with how often it was indexed. As Whoosh's
+    corrector, it holds words of every video, so a candidate is only offered after it is
+    found in a video the viewer may see (suggest.py); its counts only order candidates, and
+    a word of a removed video is simply never found again."""
 
     __tablename__ = "search_words"
     __table_args__ = (
@@ -93,10 +141,8 @@ class SearchWord(db.Model):
         {"info": POSTGRESQL_ONLY},
     )
 
-    video_id: Mapped[int] = mapped_column(
-        ForeignKey("search_documents.video_id", ondelete="CASCADE"), primary_key=True)
     word: Mapped[str] = mapped_column(String(40), primary_key=True)
-    occurrences: Mapped[int] = mapped_column(Integer)
+    occurrences: Mapped[int] = mapped_column(BigInteger)
 
 
 class SearchIndexState(db.Model):

@@ -1,29 +1,59 @@
 """Searched words and who may see what, as SQL over search_documents (PostgreSQL backend)."""
 from __future__ import annotations
 
-from sqlalchemy import and_, cast, false, func, not_, or_, true
-from sqlalchemy.dialects.postgresql import TSQUERY
+import re
+
+from sqlalchemy import (
+    Integer,
+    all_,
+    and_,
+    bindparam,
+    cast,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..backend import SearchFilters, Viewer
-from .models import ENGLISH, SearchDocument
-from .parse import ANYWHERE, EVERYTHING, NOTHING, Grade, Words
+from .models import FIELD_WEIGHTS, SearchDocument, SearchText, subject_vector
+from .parse import EVERYTHING, NOTHING, Grade, Words
 
 docs = SearchDocument.__table__.c
+texts = SearchText.__table__.c
 
 
 def tsquery(text: str) -> ColumnElement:
     return cast(text, TSQUERY)
 
 
-def _vector(field: str) -> ColumnElement:
-    stored = {ANYWHERE: docs.document, "description": docs.description_vector,
-              "transcript": docs.transcript_vector}
-    if field in stored:
-        return stored[field]
-    text = {"title": docs.title, "practice": docs.practice_text, "teacher": docs.teacher_name,
-            "school": docs.school_name, "subject_text": docs.subject}[field]
-    return func.to_tsvector(ENGLISH, text)
+_LONG_FIELDS = {"description": texts.description_vector, "transcript": texts.transcript_vector}
+# A lexeme of a normalised tsquery ('it''s'), and its prefix mark.
+_LEXEME = re.compile(r"'(?:[^']|'')*'(:\*)?")
+
+
+def weighted(operand: str, weight: str) -> str:
+    """The normalised tsquery `operand` with every lexeme restricted to one weight."""
+    return _LEXEME.sub(lambda found: found.group(0) + ("" if found.group(1) else ":") + weight,
+                       operand)
+
+
+def _matches(field: str, operand: str) -> ColumnElement[bool]:
+    """Documents whose `field` holds the words, each through an index: `document` for any
+    field, `fields` (under the field's weight) for a short one, search_texts' for a long one,
+    and its expression index for the subject."""
+    if field in _LONG_FIELDS:
+        return docs.video_id.in_(select(texts.video_id)
+                                 .where(_LONG_FIELDS[field].bool_op("@@")(tsquery(operand))))
+    if field in FIELD_WEIGHTS:
+        return docs.fields.bool_op("@@")(tsquery(weighted(operand, FIELD_WEIGHTS[field])))
+    if field == "subject_text":
+        return subject_vector(docs.subject).bool_op("@@")(tsquery(operand))
+    return docs.document.bool_op("@@")(tsquery(operand))
 
 
 def condition(tree) -> ColumnElement[bool]:
@@ -33,7 +63,7 @@ def condition(tree) -> ColumnElement[bool]:
     if tree == NOTHING:
         return false()
     if isinstance(tree, Words):
-        return _vector(tree.field).bool_op("@@")(tsquery(tree.operand))
+        return _matches(tree.field, tree.operand)
     if isinstance(tree, Grade):
         grade = func.lower(docs.grade_band)
         return grade.startswith(tree.value, autoescape=True) if tree.prefix else grade == tree.value
@@ -65,9 +95,14 @@ def visible_to(viewer: Viewer) -> ColumnElement[bool]:
     return or_(*allowed)
 
 
-def allowed(viewer: Viewer, filters: SearchFilters) -> ColumnElement[bool]:
-    """Documents the viewer may see that match the chosen facet values."""
+def allowed(viewer: Viewer, filters: SearchFilters,
+            hidden_ids: frozenset[int] = frozenset()) -> ColumnElement[bool]:
+    """Documents the viewer may see that match the chosen facet values, less `hidden_ids`
+    (videos the index still shows but the viewer may no longer see)."""
     terms = [visible_to(viewer)]
+    if hidden_ids:
+        terms.append(docs.video_id != all_(
+            bindparam("hidden_ids", sorted(hidden_ids), type_=ARRAY(Integer()))))
     if filters.practice:
         terms.append(docs.practice_slugs.contains([filters.practice]))
     if filters.school_id:

@@ -2,9 +2,9 @@
 revealing a word of a video the viewer may not watch.
 
 As with Whoosh: a typed word is only corrected when it finds nothing the viewer may see, and
-a candidate (a word within two edits, same first letter, the most frequent first) only when
-it finds a video the viewer may see. Candidates come from the trigram index over the words
-of those videos alone, so a hidden video's word is never even considered.
+a candidate (a word within two edits, same first letter, the most frequent first, from the
+trigram index over the lexicon of every indexed word) only when it finds a video the viewer
+may see, so a hidden video's word is never offered.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from whoosh.support.levenshtein import distance
 
 from ..suggest import CANDIDATES_PER_WORD, MAX_DISTANCE, did_you_mean
-from .models import SearchDocument, SearchWord
+from .models import SearchWord
 from .parse import (
     ANYWHERE,
     NOTHING,
@@ -23,7 +23,7 @@ from .parse import (
     resolve,
     resolve_text,
 )
-from .query import condition, docs
+from .query import condition
 
 # Lower than pg_trgm's 0.3: short words one or two edits apart share few trigrams.
 SIMILARITY_THRESHOLD = "0.2"
@@ -41,19 +41,18 @@ def _word(connection: Connection, word: str):
     return resolve(connection, ParsedText(Words(ANYWHERE, quoted(word)))).tree
 
 
-def _candidates(connection: Connection, word: str, scope: ColumnElement[bool]) -> list[str]:
-    """Words of videos in `scope` within MAX_DISTANCE edits of `word` and starting with its
-    first letter, the most frequent first (as Whoosh's corrector orders them)."""
+def _candidates(connection: Connection, word: str) -> list[str]:
+    """Lexicon words within MAX_DISTANCE edits of `word` and starting with its first letter,
+    the most frequent first (as Whoosh's corrector orders them). Words of any video: the
+    caller offers one only once it finds a video the viewer may see."""
     connection.execute(select(func.set_config("pg_trgm.similarity_threshold",
                                               SIMILARITY_THRESHOLD, True)))
     rows = connection.execute(
-        select(_words.c.word, func.sum(_words.c.occurrences))
-        .join(SearchDocument.__table__, docs.video_id == _words.c.video_id)
+        select(_words.c.word, _words.c.occurrences)
         .where(_words.c.word.op("%")(word), _words.c.word.startswith(word[0], autoescape=True),
                func.length(_words.c.word).between(len(word) - MAX_DISTANCE,
                                                   len(word) + MAX_DISTANCE),
-               _words.c.word != word, scope)
-        .group_by(_words.c.word)
+               _words.c.word != word)
     ).all()
     near = [(-int(frequency), candidate) for candidate, frequency in rows
             if distance(word, candidate, limit=MAX_DISTANCE) <= MAX_DISTANCE]
@@ -71,7 +70,7 @@ class _PostgresSpeller:
                                                                self.scope)
 
     def candidates(self, word: str) -> list[str]:
-        return _candidates(self.connection, word, self.scope)
+        return _candidates(self.connection, word)
 
     def text_finds(self, text: str) -> bool:
         return _finds_something(self.connection, resolve_text(self.connection, text).tree,
