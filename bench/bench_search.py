@@ -1,4 +1,4 @@
-"""Whoosh search with the index kept open (whoosh_readers.py) against opening it for every
+"""Whoosh search with the index kept open (search/whoosh/readers.py) against opening it for every
 query as before, on the same index in the same run; and GET /api/v1/search against the bare
 GET /healthz, both through the full app.
 

@@ -1,45 +1,44 @@
 """The search interface on a Whoosh index in the data dir (the embedded default).
 
-Every query runs with the viewer's visibility rule as a Whoosh filter, so totals, pages,
+Every query is limited to the documents the viewer may see (generation.py: a set per viewer
+class, built once per commit, plus their own videos, less hidden_ids), so totals, pages,
 facet counts, caption hits and suggestions only ever count videos the viewer may watch.
-Queries read through the index the process keeps open (whoosh_readers.py).
+Totals and facets are set operations on the matched documents (docsets.py); only the page
+asked for is scored, highlighted and looked into for caption hits (captions.py). Queries
+read through the index the process keeps open (readers.py).
 """
 from __future__ import annotations
 
 import contextlib
+import heapq
 import math
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
-from whoosh import sorting
-from whoosh.searching import Results, Searcher
+from whoosh.searching import Searcher
 
 from ..backend import (
-    CaptionHit,
     IndexUnavailable,
     SearchBackend,
     SearchHit,
     SearchRequest,
     SearchResponse,
     VideoDocument,
-    empty_facets,
 )
-from .highlight import field_snippets, marked_whole_text, use_snippets
-from .query import cue_query, parse_user_query, video_filter, visibility_filter
+from .captions import CaptionFinder
+from .docsets import matching_docs
+from .generation import Generation, generation_of
+from .highlight import field_snippets, query_words
+from .query import parse_user_query
+from .ranking import ranked, score_docs
 from .readers import forget_readers, readers_for
-from .schema import whoosh_documents
+from .schema import spelling_words, transcript_of, vocabulary_document, whoosh_document
 from .store import DAMAGED_INDEX_ERRORS, IndexStore, close_index_files
 from .suggest import suggest
 
-CAPTION_HITS_PER_VIDEO = 5
-_FACETS = {
-    "practice": sorting.FieldFacet("practices", allow_overlap=True),
-    "school": sorting.FieldFacet("school_id"),
-    "grade_band": sorting.FieldFacet("grade_band"),
-    "subject": sorting.FieldFacet("subject"),
-    "level": sorting.FieldFacet("level"),
-}
 _OPEN_ATTEMPTS = 3
 
 
@@ -90,13 +89,19 @@ class WhooshBackend(SearchBackend):
     def index_video(self, document: VideoDocument) -> None:
         with self.batch():
             writer = self._local.writer
-            writer.delete_by_term("video_id", str(document.video_id))
-            for fields in whoosh_documents(document):
-                writer.add_document(**fields)
+            writer.update_document(**whoosh_document(document))
+            words = spelling_words(document)
+            writer.delete_by_term("vocabulary_of", str(document.video_id))
+            if words:
+                writer.add_document(**vocabulary_document(
+                    dict.fromkeys(words, 1), document.video_id))
 
     def remove_video(self, video_id: int) -> None:
         with self.batch():
             self._local.writer.delete_by_term("video_id", str(video_id))
+            # Its words stay in the rebuild's vocabulary until the next rebuild: harmless,
+            # as a word is only offered when it finds a video the viewer may see.
+            self._local.writer.delete_by_term("vocabulary_of", str(video_id))
 
     def rebuild(self, documents: Iterable[VideoDocument]) -> int:
         """Write a fresh index directory and swap it in; the old one serves until then."""
@@ -106,10 +111,13 @@ class WhooshBackend(SearchBackend):
             try:
                 writer = index.writer()
                 try:
+                    vocabulary: Counter[str] = Counter()
                     for document in documents:
-                        for fields in whoosh_documents(document):
-                            writer.add_document(**fields)
+                        writer.add_document(**whoosh_document(document))
+                        vocabulary.update(spelling_words(document))
                         count += 1
+                    if vocabulary:
+                        writer.add_document(**vocabulary_document(vocabulary))
                 except Exception:
                     writer.cancel()
                     raise
@@ -154,68 +162,52 @@ class WhooshBackend(SearchBackend):
 
 def _answer(searcher: Searcher, request: SearchRequest) -> SearchResponse:
     parsed = parse_user_query(request.text)
-    # The documents the viewer may see, worked out once for the search and its suggestion.
-    allowed = set(searcher.docs_for_query(video_filter(request.viewer, request.filters)))
-    if not allowed:
-        # Whoosh reads an empty filter set as "no filter": never hand it one.
-        return SearchResponse(total=0, page=request.page, per_page=request.per_page, hits=[],
-                              facets=empty_facets(), notice=parsed.notice)
-    results = searcher.search(parsed.query, filter=allowed, limit=None, groupedby=_FACETS,
-                              maptype=sorting.Count)
-    if request.sort == "newest" or not request.text.strip():
-        _order_newest_first(searcher, results)
-    total = len(results)
-    offset = (request.page - 1) * request.per_page
-    page_hits = results[offset:offset + request.per_page] if offset < total else []
-    use_snippets(results)
-    hits = [SearchHit(video_id=int(hit["video_id"]), score=_finite(hit.score),
-                      highlights=field_snippets(hit), caption_hits=[]) for hit in page_hits]
-    _add_caption_hits(searcher, request, parsed.query, hits)
+    generation = generation_of(searcher)
+    # The documents the viewer may see with the chosen facet values, for the search and
+    # its suggestion (hidden_ids left out of both).
+    allowed = generation.filtered(
+        generation.allowed(searcher, request.viewer, request.hidden_ids), request.filters)
+    browsing = not request.text.strip()
+    matched = allowed if browsing else (
+        matching_docs(searcher, parsed.query, generation.live, generation.postings) & allowed)
+    page = _page(searcher, request, parsed.query, generation, matched, browsing)
+    words = query_words(searcher, parsed.query) if page and not browsing else {}
+    captions = CaptionFinder(searcher, parsed.query) if page and not browsing else None
+    hits = []
+    for docnum, score in page:
+        stored = searcher.stored_fields(docnum)
+        cues = stored.get("cues") or ()
+        texts = {"title": stored.get("title", ""), "description": stored.get("description", ""),
+                 "transcript": transcript_of(cues)}
+        hits.append(SearchHit(video_id=int(stored["video_id"]), score=_finite(score),
+                              highlights=field_snippets(searcher, texts, words),
+                              caption_hits=captions.hits(cues) if captions else []))
     suggestion = None
     # Every word of a query that found something is spelt as in some visible video.
-    if total == 0 and request.text.strip():
-        suggestion = suggest(searcher, request.text, allowed)
-    return SearchResponse(total=total, page=request.page, per_page=request.per_page, hits=hits,
-                          facets=_facet_counts(results), suggestion=suggestion,
-                          notice=parsed.notice)
+    if not matched and not browsing:
+        suggestion = suggest(searcher, request.text, generation, allowed)
+    return SearchResponse(total=len(matched), page=request.page, per_page=request.per_page,
+                          hits=hits, facets=generation.facet_counts(matched),
+                          suggestion=suggestion, notice=parsed.notice)
 
 
-def _order_newest_first(searcher: Searcher, results: Results) -> None:
-    """Reorder every matched document by upload time (ties: higher id first), keeping scores."""
-    created = searcher.reader().column_reader("created_at")
-    results.top_n.sort(key=lambda item: (created[item[1]], item[1]), reverse=True)
+def _page(searcher: Searcher, request: SearchRequest, q, generation: Generation,
+          matched: AbstractSet[int], browsing: bool) -> list[tuple[int, float]]:
+    """(document number, score) of the page asked for: only its documents are scored."""
+    offset = (request.page - 1) * request.per_page
+    wanted = offset + request.per_page
+    if offset >= len(matched):
+        return []
+    if browsing or request.sort == "newest":
+        created, video_ids = generation.created, generation.video_ids
+        # Newest upload first; the same time: the higher video id first.
+        newest = heapq.nlargest(wanted, matched, key=lambda d: (created[d], video_ids[d]))
+        docnums = newest[offset:]
+        scores = {} if browsing else score_docs(searcher, q, set(docnums), generation.postings)
+        return [(docnum, scores.get(docnum, 1.0)) for docnum in docnums]
+    return ranked(searcher, q, matched, wanted, generation.postings)[offset:]
 
 
 def _finite(score) -> float:
     value = float(score or 0.0)
     return value if math.isfinite(value) else 0.0
-
-
-def _facet_counts(results: Results) -> dict[str, dict[str, int]]:
-    facets = {}
-    for name in _FACETS:
-        groups = results.groups(name)
-        facets[name] = {str(key): int(count) for key, count in
-                        sorted(groups.items(), key=lambda item: (-item[1], str(item[0])))
-                        if key not in (None, "")}
-    return facets
-
-
-def _add_caption_hits(searcher: Searcher, request: SearchRequest, user_query,
-                      hits: list[SearchHit]) -> None:
-    """The first moments (by time) in each result where the searched words are said."""
-    by_video = {hit.video_id: hit for hit in hits}
-    cues = cue_query(user_query, list(by_video))
-    if cues is None:
-        return
-    found = searcher.search(cues, filter=visibility_filter(request.viewer), limit=None)
-    use_snippets(found)
-    moments = sorted(found, key=lambda cue: (float(cue["start_s"]), int(cue["video_id"]),
-                                             cue["transcript"]))
-    for cue in moments:
-        hit = by_video.get(int(cue["video_id"]))
-        if hit is not None and len(hit.caption_hits) < CAPTION_HITS_PER_VIDEO:
-            # The cue's own words, with those searched for marked (in any English form).
-            hit.caption_hits.append(CaptionHit(start_s=float(cue["start_s"]),
-                                               text=cue["transcript"],
-                                               html=marked_whole_text(cue, "transcript")))

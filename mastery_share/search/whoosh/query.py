@@ -1,8 +1,9 @@
-"""Turning what a member typed into Whoosh queries, and who may see what as a Whoosh filter.
+"""Turning what a member typed into Whoosh queries.
 
 Any text gets a query: words, "phrases", prefix* and named fields (practice:, school:,
 teacher:, grade:, subject:, title:, said:) are understood; text the parser cannot make sense
-of falls back to its plain words, with a notice, instead of an error.
+of falls back to its plain words, with a notice, instead of an error. Who may see what is
+not a query here but sets of documents kept per index generation (generation.py).
 """
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from whoosh.fields import Schema
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser, OrGroup
 from whoosh.qparser.plugins import BoostPlugin, RangePlugin
 
-from ..backend import SearchFilters, Viewer
 from ..query_syntax import (
     ALIASES,
     NAMEABLE,
@@ -25,7 +25,7 @@ from ..query_syntax import (
     plain_words,
     too_deep,
 )
-from .schema import CUE, VIDEO, build_schema
+from .schema import build_schema
 
 DEFAULT_FIELDS = ("title", "description", "practice", "transcript", "teacher", "school",
                   "subject_text")
@@ -87,48 +87,10 @@ def word_query(word: str) -> wq.Query:
     return _parser().parse(re.sub(r"\W+", " ", word))
 
 
-def visibility_filter(viewer: Viewer) -> wq.Query:
-    """The same rule as videos.visibility.visible_to, over index fields."""
-    network = wq.Term("visibility", "network")
-    if viewer.is_admin:
-        return wq.Or([network, wq.Term("district_id", str(viewer.district_id))])
-    allowed = [
-        network,
-        wq.Term("owner_id", str(viewer.user_id)),
-        wq.And([wq.Term("visibility", "district"),
-                wq.Term("district_id", str(viewer.district_id))]),
-    ]
-    if viewer.school_id is not None:
-        allowed.append(wq.And([wq.Term("visibility", "school"),
-                               wq.Term("school_id", str(viewer.school_id))]))
-    return wq.Or(allowed)
-
-
-def video_filter(viewer: Viewer, filters: SearchFilters) -> wq.Query:
-    """Video documents the viewer may see that match the chosen facet values."""
-    terms = [wq.Term("kind", VIDEO), visibility_filter(viewer)]
-    if filters.practice:
-        terms.append(wq.Term("practices", filters.practice))
-    if filters.school_id:
-        terms.append(wq.Term("school_id", str(filters.school_id)))
-    if filters.grade_band:
-        terms.append(wq.Term("grade_band", filters.grade_band))
-    if filters.subject:
-        terms.append(wq.Term("subject", filters.subject))
-    if filters.level:
-        terms.append(wq.Term("level", filters.level))
-    return wq.And(terms)
-
-
-def cue_query(user_query: wq.Query, video_ids: list[int]) -> wq.Query | None:
-    """Cue documents of these videos containing the words the user asked for in what is
-    said (negated words are not moments to show); None when no word concerns speech."""
-    leaves = list(_transcript_leaves(user_query))
-    if not leaves or not video_ids:
-        return None
-    return wq.And([wq.Term("kind", CUE),
-                   wq.Or([wq.Term("video_id", str(video_id)) for video_id in video_ids]),
-                   wq.Or(leaves)])
+def transcript_leaves(node: wq.Query) -> list[wq.Query]:
+    """The parts of the query about what is said (words, phrases, prefixes in the
+    transcript), negated ones left out: a caption hit shows where one of them is said."""
+    return list(_transcript_leaves(node))
 
 
 def _transcript_leaves(node: wq.Query):

@@ -1,34 +1,54 @@
-"""The Whoosh schema and how a VideoDocument becomes index documents.
+"""The Whoosh schema and how a VideoDocument becomes one index document.
 
-A video is stored as one "video" document (everything, transcript included, for ranking and
-snippets) plus one "cue" document per caption cue (its start time and words), so a search
-can also list the moments where the words are said. Every document carries the fields the
-visibility filter needs, so cue hits are filtered by the same rule as videos.
+One document per video. Its caption cues are not documents of their own (that made 30 tiny
+documents per video, slow to write and mixed into the transcript's postings): they are
+stored with the video, start, words and word times, and the moments of a results page are
+found in them when the page is shown (captions.py). Beside the videos, vocabulary documents
+hold the words "did you mean" may offer (no visibility fields: no search ever finds them).
 """
 from __future__ import annotations
 
-from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
+from collections.abc import Mapping
+
+from whoosh import formats
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, FieldType, Schema
+from whoosh.system import pack_uint
 
 from ..backend import VideoDocument
+from .analysis import stemming_analyzer, word_analyzer
 
-VIDEO, CUE = "video", "cue"
 # Bumped whenever build_schema() changes: an index directory written for another version lacks
-# fields the queries filter on, so it is treated as unusable and rebuilt (whoosh_store.py).
-SCHEMA_VERSION = "2"  # 2: level
+# fields the queries filter on, so it is treated as unusable and rebuilt (store.py).
+SCHEMA_VERSION = "3"  # 2: level; 3: one document per video, cues stored with it
+
+# A stored cue: (start seconds, text, word start seconds).
+StoredCue = tuple[float, str, tuple[float, ...]]
+
+
+class WordCounts(formats.Frequency):
+    """Frequency postings whose value may also be (word, count) pairs counted beforehand."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if value and isinstance(value, tuple) and isinstance(value[0], tuple):
+            for word, count in value:
+                yield word, count, count * self.field_boost, pack_uint(count)
+            return
+        yield from super().word_values(value, analyzer, **kwargs)
+
+
+_WORDS = word_analyzer(minsize=3)
 
 
 def build_schema() -> Schema:
     # English stemming: "grouping" and "groups" both index as "group".
-    stemmed = StemmingAnalyzer()
+    stemmed = stemming_analyzer()
     return Schema(
-        doc_key=ID(unique=True, stored=True),
-        kind=ID,
-        video_id=ID(stored=True, sortable=True),
+        video_id=ID(unique=True, stored=True, sortable=True),
         title=TEXT(analyzer=stemmed, stored=True),
         description=TEXT(analyzer=stemmed, stored=True),
-        # Full transcript on the video document; the cue's own words on a cue document.
-        transcript=TEXT(analyzer=stemmed, stored=True),
+        # Not stored: the text is the stored cues' words, joined (transcript_of).
+        transcript=TEXT(analyzer=stemmed),
+        cues=STORED,
         # Practice slugs and names as words ("practice:differentiation"); slugs exactly below.
         practice=TEXT(analyzer=stemmed),
         practices=KEYWORD(commas=True),
@@ -44,34 +64,42 @@ def build_schema() -> Schema:
         owner_id=ID,
         district_id=ID,
         created_at=DATETIME(sortable=True),
-        start_s=NUMERIC(numtype=float, stored=True),
-        # Unstemmed words, the source of "did you mean" suggestions (stems are not words).
-        spelling=TEXT(analyzer=StandardAnalyzer()),
+        # The vocabulary of "did you mean" (stems are not words), kept in vocabulary
+        # documents, not in each video's (which doubled the postings a video writes): one
+        # for a rebuild, one per video indexed since, found by `vocabulary_of`. A word's
+        # weight is how many videos said it. Scorable only for its length column: without
+        # one, Whoosh-Reloaded 2.7.5 checks on disk for it at every posting it writes.
+        spelling=FieldType(WordCounts(), analyzer=_WORDS, scorable=True),
+        vocabulary_of=ID,
     )
 
 
-def _access_fields(document: VideoDocument) -> dict:
+def stored_cues(document: VideoDocument) -> tuple[StoredCue, ...]:
+    """The cues with words, in time order (caption hits are listed first by time)."""
+    cues = [(round(float(cue.start_s), 3), cue.text, tuple(float(s) for s in cue.word_starts))
+            for cue in document.cues if cue.text.strip()]
+    return tuple(sorted(cues, key=lambda cue: cue[0]))
+
+
+def transcript_of(cues: tuple[StoredCue, ...]) -> str:
+    return " ".join(cue[1] for cue in cues)
+
+
+def whoosh_document(document: VideoDocument) -> dict:
+    """The index document of a video."""
+    cues = stored_cues(document)
+    transcript = transcript_of(cues)
     return {
         "video_id": str(document.video_id),
         "visibility": document.visibility,
         "owner_id": str(document.owner_id),
         "district_id": str(document.district_id),
         "school_id": str(document.school_id),
-    }
-
-
-def whoosh_documents(document: VideoDocument) -> list[dict]:
-    """The video document and one document per caption cue."""
-    practice_words = " ".join((*document.practice_slugs, *document.practice_names))
-    transcript = document.transcript
-    video = {
-        **_access_fields(document),
-        "doc_key": f"video:{document.video_id}",
-        "kind": VIDEO,
         "title": document.title,
         "description": document.description,
         "transcript": transcript,
-        "practice": practice_words,
+        "cues": cues,
+        "practice": " ".join((*document.practice_slugs, *document.practice_names)),
         "practices": ",".join(document.practice_slugs),
         "teacher": document.teacher_name,
         "school": document.school_name,
@@ -81,14 +109,20 @@ def whoosh_documents(document: VideoDocument) -> list[dict]:
         "grade_band": document.grade_band,
         "level": document.level,
         "created_at": document.created_at,
-        "spelling": " ".join((document.title, document.description, " ".join(
-            document.practice_names), transcript, document.teacher_name, document.school_name)),
     }
-    cues = [
-        {**_access_fields(document), "doc_key": f"cue:{document.video_id}:{number}",
-         "kind": CUE, "transcript": cue.text, "start_s": float(cue.start_s),
-         "created_at": document.created_at}
-        for number, cue in enumerate(document.cues)
-        if cue.text.strip()
-    ]
-    return [video, *cues]
+
+
+def spelling_words(document: VideoDocument) -> set[str]:
+    """The words of the video a suggestion may offer, as written (lower-cased)."""
+    text = " ".join((document.title, document.description, " ".join(document.practice_names),
+                     document.transcript, document.teacher_name, document.school_name))
+    return set(_WORDS.words(text))
+
+
+def vocabulary_document(counts: Mapping[str, int], video_id: int | None = None) -> dict:
+    """A document holding words and how many videos said each (`video_id`: the video whose
+    words these are, replaced when it is indexed again)."""
+    document: dict = {"spelling": tuple(sorted(counts.items()))}
+    if video_id is not None:
+        document["vocabulary_of"] = str(video_id)
+    return document

@@ -8,7 +8,7 @@ A rebuild writes a fresh directory and then replaces CURRENT with os.replace, wh
 atomic: a search reads either the old name or the new one, never half of either. Only one
 writer at a time opens a Whoosh writer, in any thread or process, so Whoosh never raises
 LockError when many videos finish at once. Searches read through indexes kept open for the
-life of the process (whoosh_readers.py).
+life of the process (readers.py).
 """
 from __future__ import annotations
 
