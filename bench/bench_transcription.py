@@ -211,6 +211,7 @@ def transcription_worker(video_id: int) -> None:
     app's transcript job; prints its times and outcome as JSON."""
     from mastery_share import create_app
     from mastery_share.extensions import db
+    from mastery_share.transcripts.background import run_at_low_priority
     from mastery_share.transcripts.jobs import transcribe_video, whisper_model_dir
     from mastery_share.transcripts.services import read_cues
     from mastery_share.transcripts.speech import load_model
@@ -219,7 +220,9 @@ def transcription_worker(video_id: int) -> None:
     app = create_app()
     with app.app_context():
         started = time.perf_counter()
-        load_model(whisper_model_dir())
+        # Where the job loads it: on the low-priority speech thread.
+        model_dir = whisper_model_dir()
+        run_at_low_priority(lambda report: load_model(model_dir))
         load_s = time.perf_counter() - started
         print("loaded", flush=True)
         cpu = time.process_time()

@@ -29,6 +29,7 @@ from ..transaction import after_commit, commit
 from ..videos.events import video_details_changed
 from ..videos.models import Video
 from ..videos.storage_access import media_storage
+from .background import run_at_low_priority
 from .cues import cues_to_vtt
 from .speech import SAMPLE_RATE, model_files_present, read_pcm16, transcribe_samples
 
@@ -193,8 +194,10 @@ def _transcribe(video_id: int, workdir: Path) -> None:
     run_ffmpeg(_extract_audio_args(info.demuxer, source, audio),
                timeout=max(120.0, (info.duration_s or 60) * 2), duration_s=info.duration_s,
                on_progress=lambda percent: progress(percent * EXTRACT_SHARE // 100))
-    transcript = transcribe_samples(
-        model_dir, read_pcm16(audio),
+    samples = read_pcm16(audio)
+    # On the low-priority speech thread: a first rendition encoded meanwhile goes first.
+    transcript = run_at_low_priority(
+        lambda report: transcribe_samples(model_dir, samples, on_progress=report),
         on_progress=lambda done: progress(EXTRACT_SHARE + int(done * (99 - EXTRACT_SHARE))))
     if not transcript.cues:
         _set_status_if_processing(video_id, TranscriptStatus.SILENT)
