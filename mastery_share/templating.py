@@ -15,6 +15,13 @@ def register_template_helpers(app: Flask) -> None:
             return {"sign_out_form": None}  # mail templates render outside requests
         return {"sign_out_form": SignOutForm()}
 
+    @app.template_filter("moment_param")
+    def moment_param(seconds: float | None) -> str | None:
+        """A moment for ?t=: to the millisecond, without trailing zeros (3.5, 12, 0.25)."""
+        if seconds is None:
+            return None
+        return f"{max(0.0, float(seconds)):.3f}".rstrip("0").rstrip(".")
+
     @app.template_filter("level_label")
     def level_label(value: str | None) -> str:
         """A video's or open classroom's level in words; "Any level" when it has none."""

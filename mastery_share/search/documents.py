@@ -1,10 +1,8 @@
 """What the index knows about a video, built from the database and the stored captions."""
 from __future__ import annotations
 
-import html
 import io
 import logging
-import re
 from collections.abc import Iterator
 
 import webvtt
@@ -14,12 +12,12 @@ from webvtt.errors import MalformedFileError
 
 from ..extensions import db
 from ..media.storage import StorageError
+from ..transcripts.cues import timed_words
 from ..videos.models import Video, VideoStatus
 from ..videos.storage_access import media_storage
 from .backend import Cue, VideoDocument
 
 log = logging.getLogger(__name__)
-_TAG = re.compile(r"<[^>]*>")
 _REBUILD_BATCH = 200
 
 
@@ -53,11 +51,13 @@ def caption_cues(video: Video) -> tuple[Cue, ...]:
         return ()
     cues = []
     for caption in captions:
-        # Cue markup (<v Name>, <i>) is dropped and "&lt;" read as "<": the words as said,
-        # as the transcript shows them (snippets escape them again).
-        text = " ".join(html.unescape(_TAG.sub("", caption.text)).split())
+        # To the millisecond (webvtt's start_in_seconds is whole seconds). Cue markup (<v
+        # Name>, <i>) is dropped and "&lt;" read as "<": the words as said, as the transcript
+        # shows them (snippets escape them again); timestamp tags give each word's time.
+        start_s = caption.start_time.in_milliseconds() / 1000
+        text, word_starts = timed_words(caption.raw_text, start_s)
         if text:
-            cues.append(Cue(start_s=round(float(caption.start_in_seconds), 3), text=text))
+            cues.append(Cue(start_s=start_s, text=text, word_starts=word_starts))
     return tuple(cues)
 
 

@@ -15,6 +15,8 @@ from .speech import Cue
 AUTO_NOTE = "NOTE Auto-generated transcript (speech recognition); it may contain mistakes."
 MAX_CUE_TEXT = 500
 _TAG = re.compile(r"<[^>]*>")
+# A WebVTT cue timestamp tag, <00:00:04.120> or <00:04.120>; its time captured.
+_TIMESTAMP = re.compile(r"<((?:\d{2,}:)?\d{2}:\d{2}\.\d{3})>")
 
 
 def timestamp(seconds: float) -> str:
@@ -37,8 +39,53 @@ def cues_to_vtt(cues: Iterable[Cue]) -> str:
         text = clean_cue_text(cue.text, required=False)
         if text:
             blocks.append(f"{timestamp(cue.start_s)} --> {timestamp(cue.end_s)}\n"
-                          f"{escape_cue_text(text)}")
+                          f"{_timed_cue_text(text, cue)}")
     return "\n\n".join(blocks) + "\n"
+
+
+def _timed_cue_text(text: str, cue: Cue) -> str:
+    """The cue's words, each after a WebVTT timestamp tag (<00:00:04.120>) of when it begins:
+    standard cue text that players show as plain words and search reads back (timed_words)."""
+    words = text.split()
+    if len(cue.word_starts) != len(words) or "\n" in text:
+        return escape_cue_text(text)
+    pieces = [escape_cue_text(words[0])]
+    for word, start in zip(words[1:], cue.word_starts[1:], strict=True):
+        at = min(max(start, cue.start_s), cue.end_s)  # a tag must fall inside its cue
+        pieces.append(f"<{timestamp(at)}>{escape_cue_text(word)}")
+    return " ".join(pieces)
+
+
+def timed_words(raw_text: str, start_s: float) -> tuple[str, tuple[float, ...]]:
+    """A cue's plain words (markup dropped, entities read) and when each begins, from the
+    timestamp tags in its raw text; no times when it has no tag at all. A word without its
+    own tag begins at the last time known (the cue's start at first)."""
+    chunks = _TIMESTAMP.split(raw_text)
+    if len(chunks) == 1:
+        return " ".join(html.unescape(_TAG.sub("", raw_text)).split()), ()
+    words: list[str] = []
+    starts: list[float] = []
+    current = start_s
+    ended_with_space = True
+    for position, chunk in enumerate(chunks):
+        if position % 2:  # a tag's time, captured by the split
+            current = _seconds(chunk)
+            continue
+        plain = html.unescape(_TAG.sub("", chunk))
+        tokens = plain.split()
+        if tokens and words and not ended_with_space and not plain[:1].isspace():
+            words[-1] += tokens.pop(0)  # a tag inside a word: the word began earlier
+        for token in tokens:
+            words.append(token)
+            starts.append(round(current, 3))
+        if plain:
+            ended_with_space = plain[-1:].isspace()
+    return " ".join(words), tuple(starts)
+
+
+def _seconds(stamp: str) -> float:
+    *hours, minutes, seconds = stamp.split(":")
+    return int(hours[0] if hours else 0) * 3600 + int(minutes) * 60 + float(seconds)
 
 
 def clean_cue_text(text: str, *, required: bool = True) -> str:

@@ -31,6 +31,8 @@ class Cue:
     start_s: float
     end_s: float
     text: str
+    # When each word of text.split() begins (empty when unknown): search points at the word.
+    word_starts: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,4 +129,22 @@ def _joined(words: Iterable) -> str:
 def _cue_of(words: list) -> Cue:
     start = max(0.0, float(words[0].start))
     end = max(float(words[-1].end), start + 0.3)  # a zero-length cue is never shown
-    return Cue(round(start, 3), round(end, 3), _joined(words))
+    text = _joined(words)
+    return Cue(round(start, 3), round(end, 3), text, _word_starts(words, text, start))
+
+
+def _word_starts(words: list, text: str, cue_start: float) -> tuple[float, ...]:
+    """The start of each word of text.split(): Whisper's pieces that begin with a space begin
+    a word ("don" + "'t" is one); () when the pieces do not add up to the text."""
+    tokens: list[str] = []
+    starts: list[float] = []
+    for word in words:
+        piece = word.word
+        if tokens and not piece[:1].isspace():
+            tokens[-1] += piece.strip()
+            continue
+        for number, part in enumerate(piece.split()):
+            tokens.append(part)
+            starts.append(round(max(cue_start, float(word.start)), 3) if number == 0
+                          else starts[-1])
+    return tuple(starts) if tokens == text.split() else ()

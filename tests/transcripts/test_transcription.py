@@ -3,6 +3,7 @@ failure never fail the video, and the owner's own captions always win."""
 from __future__ import annotations
 
 import pytest
+from flask import current_app
 
 from mastery_share.errors import Conflict
 from mastery_share.extensions import db
@@ -48,9 +49,14 @@ def _recognise_as(monkeypatch, *cues: Cue, before=None, language: str = "en"):
     """Replace Whisper with a recogniser that 'hears' `cues` in `language` (after running
     `before`)."""
 
+    app = current_app._get_current_object()
+
     def fake(model_dir, samples, on_progress=None):
         if before is not None:
-            before()
+            # What another request does meanwhile: its own app context and session (the
+            # recogniser runs on the speech thread, not the job's).
+            with app.app_context():
+                before()
         if on_progress is not None:
             on_progress(1.0)
         return Transcript(cues=list(cues), language=language if cues else None)
