@@ -50,9 +50,15 @@ def _timed_cue_text(text: str, cue: Cue) -> str:
     if len(cue.word_starts) != len(words) or "\n" in text:
         return escape_cue_text(text)
     pieces = [escape_cue_text(words[0])]
+    last = cue.start_s
     for word, start in zip(words[1:], cue.word_starts[1:], strict=True):
-        at = min(max(start, cue.start_s), cue.end_s)  # a tag must fall inside its cue
-        pieces.append(f"<{timestamp(at)}>{escape_cue_text(word)}")
+        # WebVTT wants each tag after the last one and inside the cue; a word without its own
+        # tag is read back at the last time known (timed_words), which is the same time.
+        if last < start < cue.end_s:
+            pieces.append(f"<{timestamp(start)}>{escape_cue_text(word)}")
+            last = start
+        else:
+            pieces.append(escape_cue_text(word))
     return " ".join(pieces)
 
 
