@@ -1,6 +1,7 @@
 """The transcript job: after a video is playable, turn its speech into auto-generated captions.
 
-It runs at a lower priority than processing, reads the smallest stored rendition (a trusted
+It runs at a lower priority than processing (and stops while a first rendition is encoded
+on this machine: speech_process.py), reads the smallest stored rendition (a trusted
 MP4 we made), and records its own status on the video (`transcript_status`), never the
 video's: a transcript that fails leaves a playable video and a reason for its owner.
 Every state change is a conditional update, so switching transcripts off or uploading
@@ -29,14 +30,18 @@ from ..transaction import after_commit, commit
 from ..videos.events import video_details_changed
 from ..videos.models import Video
 from ..videos.storage_access import media_storage
-from .background import run_at_low_priority
+from ..urgent_work import urgent_work_running
 from .cues import cues_to_vtt
-from .speech import SAMPLE_RATE, model_files_present, read_pcm16, transcribe_samples
+from .speech import SAMPLE_RATE, model_files_present
+from .speech_process import transcribe_file
 
 log = logging.getLogger(__name__)
 
 PROGRESS_WRITE_INTERVAL_S = 1.0
 EXTRACT_SHARE = 10  # percent of the progress bar spent extracting the audio
+# Whisper base takes ~0.1 s per second of audio here; a hung speech process ends the job.
+SPEECH_TIMEOUT_MIN_S = 600.0
+SPEECH_TIMEOUT_PER_S = 2.0
 
 
 class TranscriptStatus:
@@ -194,11 +199,13 @@ def _transcribe(video_id: int, workdir: Path) -> None:
     run_ffmpeg(_extract_audio_args(info.demuxer, source, audio),
                timeout=max(120.0, (info.duration_s or 60) * 2), duration_s=info.duration_s,
                on_progress=lambda percent: progress(percent * EXTRACT_SHARE // 100))
-    samples = read_pcm16(audio)
-    # On the low-priority speech thread: a first rendition encoded meanwhile goes first.
-    transcript = run_at_low_priority(
-        lambda report: transcribe_samples(model_dir, samples, on_progress=report),
-        on_progress=lambda done: progress(EXTRACT_SHARE + int(done * (99 - EXTRACT_SHARE))))
+    data_dir = current_app.config["DATA_DIR"]
+    # In a speech process that stops while a first playable rendition is encoded here.
+    transcript = transcribe_file(
+        model_dir, audio,
+        on_progress=lambda done: progress(EXTRACT_SHARE + int(done * (99 - EXTRACT_SHARE))),
+        may_run=lambda: not urgent_work_running(data_dir),
+        timeout_s=max(SPEECH_TIMEOUT_MIN_S, (info.duration_s or 60) * SPEECH_TIMEOUT_PER_S))
     if not transcript.cues:
         _set_status_if_processing(video_id, TranscriptStatus.SILENT)
         return

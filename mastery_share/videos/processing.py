@@ -26,6 +26,7 @@ from ..media.profiles import RenditionPlan, plan_renditions
 from ..media.runner import run_ffmpeg
 from ..media.validate import Limits, validate
 from ..transaction import commit
+from ..urgent_work import UrgentLease
 from .events import video_became_playable
 from .models import Rendition, Video, VideoStatus
 from .storage_access import media_storage
@@ -101,8 +102,10 @@ def process_video(video_id: int) -> None:
     media_prefix = video.media_prefix
     workdir = Path(tempfile.mkdtemp(prefix=f"video-{video_id}-",
                                     dir=_work_root()))
+    # Until the video is playable, transcriptions on this machine stand still.
+    first_playable = UrgentLease(current_app.config["DATA_DIR"], f"video-{video_id}").take()
     try:
-        _run_pipeline(video, workdir)
+        _run_pipeline(video, workdir, first_playable)
     except MediaError as error:
         db.session.rollback()
         if not _discard_if_deleted(video_id, media_prefix):
@@ -116,6 +119,7 @@ def process_video(video_id: int) -> None:
     else:
         _discard_if_deleted(video_id, media_prefix)
     finally:
+        first_playable.release()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -148,7 +152,7 @@ def _local_original(video: Video, workdir: Path) -> Path:
     return target
 
 
-def _run_pipeline(video: Video, workdir: Path) -> None:
+def _run_pipeline(video: Video, workdir: Path, first_playable: UrgentLease) -> None:
     source = _local_original(video, workdir)
     info = probe(source)
     validate(info, _limits())
@@ -190,6 +194,7 @@ def _run_pipeline(video: Video, workdir: Path) -> None:
             video.status = VideoStatus.READY.value
             video_became_playable(video)
         commit()
+        first_playable.release()
     video.progress = 100
     video.heartbeat_at = None
     db.session.commit()

@@ -51,17 +51,17 @@ def _recognise_as(monkeypatch, *cues: Cue, before=None, language: str = "en"):
 
     app = current_app._get_current_object()
 
-    def fake(model_dir, samples, on_progress=None):
+    def fake(model_dir, audio, on_progress=None, **options):
         if before is not None:
             # What another request does meanwhile: its own app context and session (the
-            # recogniser runs on the speech thread, not the job's).
+            # real recogniser runs in a process of its own).
             with app.app_context():
                 before()
         if on_progress is not None:
             on_progress(1.0)
         return Transcript(cues=list(cues), language=language if cues else None)
 
-    monkeypatch.setattr(jobs, "transcribe_samples", fake)
+    monkeypatch.setattr(jobs, "transcribe_file", fake)
 
 
 def test_speech_becomes_auto_generated_captions_with_sane_times(
@@ -200,7 +200,7 @@ def test_a_failing_transcript_is_reported_and_never_fails_the_video(
     def broken(*args, **kwargs):
         raise RuntimeError("CTranslate2 exploded")
 
-    monkeypatch.setattr(jobs, "transcribe_samples", broken)
+    monkeypatch.setattr(jobs, "transcribe_file", broken)
     video = _fresh(share(teacher, speech_clips.speech))
     assert video.status == "ready" and video.error is None
     assert video.transcript_status == "failed"
