@@ -66,7 +66,8 @@ class Config:
         # -Proto and -Host are believed for this many hops, so sign-in limits see the real
         # client; with 0 the headers are ignored, as a client could forge them.
         self.TRUSTED_PROXIES = _env("MASTERY_TRUSTED_PROXIES", "0")
-        self.PUBLIC_URL = _env("MASTERY_PUBLIC_URL", "http://127.0.0.1:5000")
+        # The base of every link in mail and feeds; `flask serve` fills it from its address.
+        self.PUBLIC_URL = _env("MASTERY_PUBLIC_URL")
         self.S3_PREFIX = _env("MASTERY_S3_PREFIX", "")
         # Credentials come from boto3's chain (AWS_* variables, profile, instance role).
         self.S3_REGION = _env("MASTERY_S3_REGION")

@@ -40,8 +40,16 @@ def serve_command(host: str, port: int, worker_command: str | None):
     """Serve the web app and run the worker beside it, restarted if it dies; Ctrl-C stops both."""
     from werkzeug.serving import run_simple
 
+    from .links import served_url
     from .worker_supervisor import WorkerSupervisor
 
+    if not current_app.config.get("PUBLIC_URL"):
+        # Links in mail point where this server is; the worker sends most of them.
+        public_url = served_url(host, port)
+        current_app.config["PUBLIC_URL"] = os.environ["MASTERY_PUBLIC_URL"] = public_url
+        if host in ("0.0.0.0", "::"):
+            click.echo(f"Links in mail use {public_url}: set MASTERY_PUBLIC_URL to the address "
+                       "other machines use.", err=True)
     argv = shlex.split(worker_command) if worker_command else \
         [sys.executable, "-m", "flask", "--app", "wsgi", "worker"]
     worker = WorkerSupervisor(argv, os.environ.copy(), current_app.config["DATA_DIR"],

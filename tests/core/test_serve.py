@@ -32,6 +32,14 @@ def _healthy(url):
         return False
 
 
+def _worker_pid(server) -> int:
+    """The pid of the worker `flask serve` started (its child running `flask worker`)."""
+    found = subprocess.run(["pgrep", "-P", str(server.pid), "-f", "wsgi worker"],
+                           capture_output=True, text=True).stdout.split()
+    assert found, "flask serve has no worker"
+    return int(found[0])
+
+
 def test_serve_runs_web_and_worker_and_ctrl_c_stops_both(tmp_path):
     env = {**os.environ, "MASTERY_DATA_DIR": str(tmp_path), "MASTERY_QUEUE_URL": ""}
     env.pop("MASTERY_DATABASE_URL", None)
@@ -55,6 +63,12 @@ def test_serve_runs_web_and_worker_and_ctrl_c_stops_both(tmp_path):
         # The web process only queues the mail; the worker process writes it.
         assert _wait_for(lambda: outbox.exists() and any(outbox.glob("*.eml"))), \
             "the worker did not deliver the queued mail"
+        mail = next(outbox.glob("*.eml")).read_text()
+        assert f"{url}/reset-password/" in mail.replace("=\n", "")
+        # Mail the worker builds itself (visits, comments) links to this port too.
+        worker_pid = _worker_pid(server)
+        environ = Path(f"/proc/{worker_pid}/environ").read_bytes().split(b"\0")
+        assert f"MASTERY_PUBLIC_URL={url}".encode() in environ
     finally:
         os.killpg(server.pid, signal.SIGINT)
         try:
