@@ -28,9 +28,19 @@ function followPlayback(buttons) {
   player.addEventListener("seeked", update);
 }
 
+// A line tapped below the fold never plays a video nobody can see: bring the player into view
+// first (on a phone it is pinned at the top and already is).
+function showPlayer() {
+  const box = player.getBoundingClientRect();
+  if (box.top >= 0 && box.bottom <= window.innerHeight) return;
+  const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  player.scrollIntoView({ block: "nearest", behavior: still ? "auto" : "smooth" });
+}
+
 function seekOnClick(buttons) {
   for (const button of buttons) {
     button.addEventListener("click", () => {
+      showPlayer();
       player.currentTime = Number(button.dataset.start);
       player.play().catch(() => { /* autoplay refused: the position is still set */ });
     });
