@@ -87,7 +87,11 @@ class SearchFilters:
     level: str | None = None
 
     def active(self) -> bool:
-        return any((self.practice, self.school_id, self.grade_band, self.subject, self.level))
+        return self.active_count() > 0
+
+    def active_count(self) -> int:
+        return sum(1 for value in (self.practice, self.school_id, self.grade_band, self.subject,
+                                   self.level) if value)
 
 
 @dataclass(frozen=True)
