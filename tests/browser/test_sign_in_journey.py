@@ -43,7 +43,8 @@ def test_sign_in_profile_and_sign_out(demo, page, assert_accessible):
 
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_role("status")).to_contain_text("Welcome back, Maria Lopez.")
-    expect(page.get_by_text("Welcome, Maria Lopez — Maple Grove Elementary.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Welcome, Maria")).to_be_visible()
+    expect(page.locator(".lead").first).to_contain_text("Maple Grove Elementary · Teacher")
     expect(nav(page).get_by_role("link", name="Sign in")).to_have_count(0)
     expect(nav(page).get_by_role("link", name="Videos")).to_be_visible()
     assert_accessible(page)
