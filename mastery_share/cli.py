@@ -45,6 +45,11 @@ def seed_demo_command(videos: bool):
         if tries:
             click.echo(f"Seeded a school year of spread: {tries} tries, with their visits, "
                        "check-ins and share-backs.")
+        from .demo_classrooms import seed_open_classrooms
+
+        opened = seed_open_classrooms(DEMO_DOMAIN)
+        if opened:
+            click.echo(f"Opened {opened} classroom visits over the next weeks.")
     where = f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
     click.echo(f"Sign in at {where} with any of these (password: {DEMO_PASSWORD}):")
     for user in users:

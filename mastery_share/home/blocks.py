@@ -26,7 +26,6 @@ from ..visits.local_time import local_to_utc
 from ..visits.models import ACTIVE_STATUSES, Booking, BookingStatus, SlotStatus, VisitSlot
 
 LISTED = 6
-NEW_VIDEO_DAYS = 60
 OPEN_CLASSROOM_DAYS = 14
 FEEDBACK_DAYS = 30
 SUPPORT_DAYS = 14
@@ -44,10 +43,9 @@ def my_practice_ids(user: User) -> list[int]:
 
 
 def new_videos_for(user: User, practice_ids: list[int], limit: int = LISTED) -> list[Video]:
-    """Others' ready videos of the last weeks in my practices and grade bands, newest first."""
-    query = (select(Video).where(visible_to(user), Video.owner_id != user.id,
-                                 Video.status == VideoStatus.READY.value,
-                                 Video.created_at >= utcnow() - timedelta(days=NEW_VIDEO_DAYS)))
+    """Others' ready videos in my practices and grade bands, newest first."""
+    query = select(Video).where(visible_to(user), Video.owner_id != user.id,
+                                Video.status == VideoStatus.READY.value)
     if practice_ids:
         query = query.where(Video.id.in_(
             select(video_practices.c.video_id)

@@ -145,3 +145,29 @@ def test_seed_demo_tells_a_school_year_of_spread_once(app):
 
     assert seed_demo_spread(DEMO_DOMAIN, today=now.date() + timedelta(days=9)) == 0
     assert counts() == before
+
+
+def test_seed_demo_opens_classrooms_in_the_weeks_ahead_once(app):
+    """The loop can be walked on the first day: open classrooms next week and after, a
+    colleague coming to Maria's, and a request waiting for Maple Grove's principal."""
+    from mastery_share.accounts.models import User
+    from mastery_share.home.services import home_for
+    from mastery_share.visits.models import Booking, VisitSlot
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "Opened 12 classroom visits" in result.output
+    now = datetime.now(UTC)
+    starts = db.session.scalars(select(VisitSlot.starts_at)
+                                .where(VisitSlot.starts_at > now)).all()
+    assert len(starts) == 12 and min(starts) < now + timedelta(days=14)
+    maria = db.session.scalar(select(User).where(User.email.like("maria.lopez@%")))
+    grace = db.session.scalar(select(User).where(User.email.like("grace.okafor@%")))
+    home = home_for(maria)
+    assert home.open_classrooms and any(hosted.visitors for hosted in home.hosting)
+    assert {booking.visitor.name for booking in home_for(grace).approvals} >= {"James Carter"}
+    before = db.session.scalar(select(func.count(Booking.id)))
+    again = runner.invoke(args=["seed-demo"])
+    assert "Opened" not in again.output
+    assert db.session.scalar(select(func.count(Booking.id))) == before

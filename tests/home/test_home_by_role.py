@@ -49,7 +49,8 @@ def colleague(make_user, other_school):
 def test_a_teacher_sees_new_videos_open_classrooms_visits_and_feedback(
         client, teacher, colleague, make_user, open_slot):  # noqa: F811
     _learning(teacher)
-    video_row(colleague, title="Flexible groups in week one")
+    shown = video_row(colleague, title="Flexible groups in week one", duration_s=95)
+    shown.poster_key = f"{shown.media_prefix}poster.jpg"
     video_row(colleague, title="Private rehearsal", visibility="private")
     other = video_row(colleague, title="Kindergarten centers")
     other.grade_band = "K-2"
@@ -66,6 +67,9 @@ def test_a_teacher_sees_new_videos_open_classrooms_visits_and_feedback(
 
     new = _block(page, "new-videos-heading")
     assert "Flexible groups in week one" in new
+    # A card: poster (a signed media URL), duration, school and practice.
+    assert f"/media/{shown.media_prefix}poster.jpg" in new or "poster.jpg" in new
+    assert "1:35" in new and "South Middle School" in new and "Flexible grouping" in new
     assert "Private rehearsal" not in page  # never a video the teacher may not watch
     assert "Kindergarten centers" not in new  # another grade band
     assert "My exit tickets" not in new  # not my own
