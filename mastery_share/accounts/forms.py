@@ -11,12 +11,26 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
+from ..errors import Invalid
 from ..text_fields import PlainText
 
 from .models import GRADE_BANDS, SUBJECTS
-from .services import MIN_PASSWORD_LENGTH
+from .services import MIN_PASSWORD_LENGTH, normalize_email
+
+
+class ValidEmail:
+    """The service's own address check, run with the form's other checks so every field's
+    error shows at once (the service checks again)."""
+
+    def __call__(self, form, field) -> None:
+        if not field.data:
+            return
+        try:
+            normalize_email(field.data)
+        except Invalid as error:
+            raise ValidationError(error.message) from error
 
 
 class CheckboxListField(SelectMultipleField):
@@ -85,7 +99,7 @@ class ProfileForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired()])
+    email = EmailField("Email", validators=[DataRequired(), ValidEmail()])
     name = StringField("Name", validators=[DataRequired(), Length(max=120), PlainText()])
     role = SelectField("Role")
     school_id = SelectField("School", coerce=int)

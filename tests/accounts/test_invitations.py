@@ -219,3 +219,18 @@ def test_a_district_admin_may_replace_an_invitation_to_another_school(app, princ
         accept_invitation(first, password="a-long-password")
     assert accept_invitation(_token_from(app), password="a-long-password").school_id == (
         other_school.id)
+
+
+def test_staff_page_shows_every_fields_error_at_once(app, client, principal):
+    """A wrong email is named together with the missing name and the wrong role, not after
+    they are fixed."""
+    sign_in(client, principal)
+    token = csrf_token(client, "/staff")
+    response = client.post("/staff", data={
+        "csrf_token": token, "email": "not-an-email", "name": "", "role": "wizard",
+        "school_id": principal.school_id})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for field in ("email", "name", "role"):
+        assert f'id="{field}-error"' in page, field
+        assert f'href="#{field}"' in page  # listed in the summary at the top as well
