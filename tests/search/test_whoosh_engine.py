@@ -165,3 +165,23 @@ def test_the_fast_analyzers_give_whooshs_tokens(fast, whoosh):
                      for analyzer in (fast, whoosh)]
             assert found[0] == found[1], (text, options)
         assert fast.words(text) == [token.text for token in whoosh(text, mode="index")]
+
+
+def test_a_large_rebuild_written_by_two_processes_answers_as_one(engine, monkeypatch):
+    """A rebuild past the threshold uses Whoosh's multiprocessing writer (a segment per
+    process): totals, facets, caption moments, suggestions and visibility are unchanged."""
+    from mastery_share.search.whoosh import backend as whoosh_backend
+
+    monkeypatch.setattr(whoosh_backend, "MANY_DOCUMENTS", 10)
+    monkeypatch.setattr(whoosh_backend, "REBUILD_PROCS", 2)
+    videos = [video(number, f"Lesson {number}", said=[f"Exit tickets on day {number}"],
+                    visibility="private" if number % 10 == 0 else "district", owner_id=9,
+                    subject="Math" if number % 2 else "Science")
+              for number in range(1, 61)]
+    assert engine.rebuild(videos) == 60
+    found = ask(engine, "tickets")
+    assert found.total == 54  # six private videos of another teacher stay hidden
+    assert found.facets["subject"] == {"Math": 30, "Science": 24}
+    assert found.hits[0].caption_hits[0].start_s == 0.0
+    assert ask(engine, "tikets").suggestion == "tickets"
+    assert ask(engine, "tickets", viewer=ADMIN).total == 60
