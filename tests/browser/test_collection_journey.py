@@ -108,6 +108,8 @@ def test_coach_builds_reorders_and_presents_a_collection(page, make_user, shared
 
     # Set the first clip's start on the player, and a prompt.
     page.get_by_role("link", name=re.compile(f"^Edit note, prompt and clip.*{re.escape(expected[0])}")).click()
+    # The click navigates: wait for the item page's player, not the page being left.
+    expect(page.locator("#clip-player")).to_be_attached()
     buffer_through(page, "document.getElementById('clip-player')")
     page.evaluate(f"() => {{ document.getElementById('clip-player').currentTime = {START_S}; }}")
     page.wait_for_function(f"() => Math.abs(document.getElementById('clip-player').currentTime - {START_S}) < 0.05")
