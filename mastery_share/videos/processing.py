@@ -193,8 +193,10 @@ def _run_pipeline(video: Video, workdir: Path, first_playable: UrgentLease) -> N
         if video.status != VideoStatus.READY.value:
             video.status = VideoStatus.READY.value
             video_became_playable(video)
-        commit()
+        # Before the commit: a transcript job queued by it may run at once in this very
+        # thread (Huey's immediate mode), and must not wait for the lease it is inside of.
         first_playable.release()
+        commit()
     video.progress = 100
     video.heartbeat_at = None
     db.session.commit()
