@@ -8,11 +8,14 @@ from ..accounts.models import Role, School, User
 from ..db_types import utcnow
 from ..errors import Forbidden, Invalid, NotFound
 from ..extensions import db
+from ..text_fields import clean_text
 from ..transaction import atomic, commit
 from . import notifications
 from .models import Booking, BookingStatus, SlotStatus, VisitSlot
 from .permissions import can_decide_approval
 from .seats import confirmed_count, lock_slot
+
+DECLINE_REASON_LIMIT = 500
 
 
 def _require_principal(actor: User) -> None:
@@ -79,8 +82,11 @@ def approve_booking(principal: User, booking_id: int) -> Booking:
 
 
 @atomic
-def decline_booking(principal: User, booking_id: int) -> Booking:
-    """Decline: the request is cancelled (it never held a seat)."""
+def decline_booking(principal: User, booking_id: int, reason: str | None) -> Booking:
+    """Decline, saying why (the visitor is told): the request is cancelled (it never held a
+    seat)."""
+    reason = clean_text(reason, field="reason", limit=DECLINE_REASON_LIMIT, multiline=True,
+                        required="Say why you decline, so the teacher can plan another visit.")
     booking = _pending_booking(principal, booking_id)
     lock_slot(booking.slot_id)
     db.session.refresh(booking)
@@ -90,6 +96,7 @@ def decline_booking(principal: User, booking_id: int) -> Booking:
     booking.decided_by_id = booking.cancelled_by_id = principal.id
     booking.decided_at = booking.cancelled_at = now
     booking.ical_sequence += 1
+    booking.decline_reason = reason
     notifications.booking_declined(booking)
     commit()
     return booking

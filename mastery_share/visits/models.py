@@ -153,6 +153,8 @@ class Booking(db.Model):
     ical_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Why a principal declined the request: told to the visitor, so a "no" can be planned around.
+    decline_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
                                                                    ondelete="SET NULL"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -381,11 +381,11 @@ def approvals():
                            action_form=ActionForm())
 
 
-def _decide(decide, booking_id: int, message: str):
+def _decide(decide, booking_id: int, message: str, *args):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        booking = decide(current_user, booking_id)
+        booking = decide(current_user, booking_id, *args)
     except DomainError as error:
         if error.status in (403, 404):
             raise
@@ -393,7 +393,7 @@ def _decide(decide, booking_id: int, message: str):
     else:
         flash(message.format(name=booking.visitor.name, status=booking.status_enum.label.lower()),
               "success")
-    return redirect(url_for("visits.approvals"))
+    return redirect(safe_next_url(request.form.get("next"), url_for("visits.approvals")))
 
 
 @bp.route("/visits/approvals/<id:booking_id>/approve", methods=["POST"])
@@ -405,7 +405,8 @@ def approve(booking_id: int):
 @bp.route("/visits/approvals/<id:booking_id>/decline", methods=["POST"])
 @login_required
 def decline(booking_id: int):
-    return _decide(decline_booking, booking_id, "{name}'s visit is declined; they were told.")
+    return _decide(decline_booking, booking_id, "{name}'s visit is declined; they were told why.",
+                   request.form.get("reason"))
 
 
 @bp.route("/visits/rules", methods=["GET", "POST"])

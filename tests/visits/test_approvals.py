@@ -11,7 +11,7 @@ from mastery_share.visits.approvals import (
     decline_booking,
 )
 from mastery_share.visits.booking import book_slot
-from tests.conftest import csrf_token, outbox_messages, sign_in
+from tests.conftest import csrf_token, message_text, outbox_messages, sign_in
 from tests.visits.conftest import set_school
 
 
@@ -61,9 +61,13 @@ def test_approval_waitlists_when_the_slot_filled_meanwhile(host, visitor, make_u
 def test_decline_cancels_the_request_and_tells_the_visitor(host, visitor, approving_school,
                                                            visitors_principal, open_slot, app):
     booking = book_slot(visitor, open_slot(host).id)
-    assert decline_booking(visitors_principal, booking.id).status == "cancelled"
+    with pytest.raises(Invalid, match="Say why"):
+        decline_booking(visitors_principal, booking.id, "  ")
+    assert decline_booking(visitors_principal, booking.id,
+                           "We have a testing day; try the week after.").status == "cancelled"
     last_to_visitor = [m for m in outbox_messages(app) if m["To"] == visitor.email][-1]
     assert "not approved" in last_to_visitor["Subject"]
+    assert "We have a testing day" in message_text(last_to_visitor)
     with pytest.raises(Invalid):
         approve_booking(visitors_principal, booking.id)
 
