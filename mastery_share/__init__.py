@@ -111,6 +111,7 @@ def _import_models() -> None:
     from .accounts import models as _accounts, token_models as _tokens  # noqa: F401
     from .collections import models as _collections  # noqa: F401
     from .comments import models as _comments  # noqa: F401
+    from .notifications import models as _notifications  # noqa: F401
     from .search.postgres import models as _search  # noqa: F401
     from .tries import models as _tries  # noqa: F401
     from .videos import models as _videos  # noqa: F401
@@ -124,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     from .api import init_api
     from .comments.views import bp as comments_bp
     from .main.views import bp as main_bp
+    from .notifications.views import bp as notifications_bp
     from .transcripts.views import bp as transcripts_bp
     from .search.views import bp as search_bp
     from .tries.counts_views import bp as leader_counts_bp
@@ -144,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(spread_bp)
     app.register_blueprint(leader_counts_bp)
     app.register_blueprint(tries_bp)
+    app.register_blueprint(notifications_bp)
     # tus requests authenticate with a bearer token, or the session plus an X-CSRFToken
     # header checked in api.auth.member_required.
     csrf.exempt(tus_bp)

@@ -33,3 +33,11 @@ def served_url(host: str, port: int) -> str:
     if ":" in host:
         host = f"[{host}]"
     return f"http://{host}:{port}"
+
+
+def app_path(endpoint: str, **values) -> str:
+    """A path inside the app ("/visits/slots/4"), buildable in a request, a worker job or the
+    scheduler alike: stored in notifications, which may be read on any address."""
+    adapter = current_app.url_map.bind("localhost")
+    return adapter.build(endpoint, {key: value for key, value in values.items()
+                                    if value is not None})

@@ -5,6 +5,7 @@ after the surrounding transaction commits.
 """
 from __future__ import annotations
 
+import email.policy
 import re
 import smtplib
 import ssl
@@ -36,6 +37,8 @@ class Mail:
     text: str
     html: str | None = None
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+    # Extra headers, e.g. List-Unsubscribe; folded onto one line like every other.
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 # Control characters, the Unicode line separators and lone surrogate halves: a header line
@@ -49,14 +52,22 @@ def header_value(text: str) -> str:
     return " ".join(_NOT_IN_A_HEADER.sub(" ", text).split())
 
 
+# Long header values (a List-Unsubscribe link) stay one unbroken token up to RFC 5322's
+# 998-character line limit; the default 78 would fold them into encoded words that mail
+# clients do not read as a link.
+_POLICY = email.policy.default.clone(max_line_length=998)
+
+
 def build_message(mail: Mail, sender: str) -> EmailMessage:
     """The message as sent; every header value is set here, and only here, folded onto a line."""
-    message = EmailMessage()
+    message = EmailMessage(policy=_POLICY)
     message["From"] = header_value(sender)
     message["To"] = header_value(mail.to)
     message["Subject"] = header_value(mail.subject)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="mastery-share.local")
+    for name, value in mail.headers:
+        message[name] = header_value(value)
     message.set_content(mail.text)
     if mail.html:
         message.add_alternative(mail.html, subtype="html")

@@ -189,3 +189,11 @@ def send_comment_digests_task() -> None:
 
     send_comment_digests()
     send_reply_digests()
+
+
+@app_periodic_task(crontab(minute="23"))
+def send_weekly_digests_task() -> None:
+    """Hourly, so each school gets its digest on Monday morning in its own time zone."""
+    from .notifications.digest import send_weekly_digests
+
+    send_weekly_digests()

@@ -8,12 +8,19 @@ from .accounts.forms import SignOutForm
 from .videos.models import PracticeLevel
 
 
+def unread_notifications() -> int:
+    """The bell's count, queried only when a page draws the bell (once per page)."""
+    from .notifications.services import unread_count
+
+    return unread_count(current_user)
+
+
 def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def navigation():
         if not has_request_context() or not current_user.is_authenticated:
             return {"sign_out_form": None}  # mail templates render outside requests
-        return {"sign_out_form": SignOutForm()}
+        return {"sign_out_form": SignOutForm(), "unread_notifications": unread_notifications}
 
     @app.template_filter("moment_param")
     def moment_param(seconds: float | None) -> str | None:

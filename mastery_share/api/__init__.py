@@ -38,6 +38,7 @@ def init_api(app: Flask) -> MasteryApi:
     from ..accounts.api import blp as accounts_blp
     from ..collections.api import blp as collections_blp
     from ..comments.api import blp as comments_blp
+    from ..notifications.api import blp as notifications_blp
     from ..search.api import blp as search_blp
     from ..tries.api import blp as tries_blp
     from ..tries.spread_api import blp as spread_blp
@@ -50,7 +51,7 @@ def init_api(app: Flask) -> MasteryApi:
     api.spec.components.schema("VideoCreateMultipartSchema", schema=VideoCreateMultipartSchema)
 
     for blueprint in (accounts_blp, videos_blp, search_blp, visits_blp, comments_blp,
-                      collections_blp, tries_blp, spread_blp):
+                      collections_blp, tries_blp, spread_blp, notifications_blp):
         # Bearer tokens, not cookies, authenticate the API, so CSRF does not apply.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1")

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..text_fields import clean_text
 from ..transaction import atomic, commit
 from ..videos.models import Visibility
+from .announce import announce_if_ready
 from .models import Collection
 from .paths import apply_start_here, commit_start_here
 from .permissions import can_curate
@@ -89,6 +90,7 @@ def update_collection(actor: User, collection_id: int, raw: dict) -> Collection:
     for name, value in clean_collection_fields(raw, partial=True).items():
         setattr(collection, name, value)
     apply_start_here(actor, collection, raw)
+    announce_if_ready(collection)
     commit_start_here()
     return collection
 

@@ -13,6 +13,7 @@ from ..text_fields import clean_text
 from ..transaction import atomic, commit
 from ..videos.models import Video
 from ..videos.visibility import can_view
+from .announce import announce_if_ready
 from .models import Collection, CollectionItem
 from .ordering import clamp_position, lock_collection, locked_items, renumber
 from .sharing import get_editable_collection
@@ -114,6 +115,7 @@ def add_item(actor: User, collection_id: int, raw: dict) -> CollectionItem:
     if position != item.position:
         renumber(collection, [*items[:position - 1], item, *items[position - 1:]])
     db.session.expire(collection, ["items"])
+    announce_if_ready(collection)
     commit()
     return item
 

@@ -38,6 +38,8 @@ class Collection(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # When its school was told it is shared (announce.py); once per collection.
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     curator: Mapped[User] = relationship()
     path_practice: Mapped[Practice | None] = relationship()

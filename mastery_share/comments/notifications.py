@@ -19,10 +19,15 @@ from ..accounts.models import User
 from ..db_types import utcnow
 from ..extensions import db
 from ..links import external_url
-from ..mail import Mail, queue_mail
+from ..links import app_path
+from ..mail import Mail
+from ..notifications.kinds import MailTopic, NotificationKind
+from ..notifications.member_mail import send_member_mail
+from ..notifications.services import notify
+from ..videos.visibility import can_view
 from ..transaction import commit
 from ..videos.models import Video
-from .models import Comment
+from .models import Comment, CommentKind
 
 BATCH_WINDOW = timedelta(minutes=3)
 
@@ -92,4 +97,42 @@ def _queue_digest(owner: User, comment_ids: list[int]) -> None:
         "comments/mail/digest.txt", name=owner.name, count=count,
         threads=[(videos[video_id], items) for video_id, items in by_video.items()],
         link=comment_link)
-    queue_mail(Mail(to=owner.email, subject=subject, text=text))
+    send_member_mail(owner, MailTopic.COMMENTS, Mail(to=owner.email, subject=subject, text=text))
+
+
+def _quote(body: str, limit: int = 90) -> str:
+    body = " ".join(body.split())
+    return body if len(body) <= limit else body[:limit - 1].rstrip() + "\u2026"
+
+
+def tell_about_comment(comment: Comment, video: Video, author: User) -> None:
+    """In-app notifications of a new comment, in its own transaction (the comment is flushed):
+    the video's owner, and for a reply the people earlier in the conversation who may still
+    watch the video. Their mail goes out in the digests below."""
+    path = (app_path("videos.watch", video_id=video.id, t=f"{comment.at_s:.3f}".rstrip("0").rstrip("."))
+            + f"#comment-{comment.id}")
+    title = f"\u201c{video.title}\u201d"
+    if comment.kind == CommentKind.AFFIRMATION.value:
+        owner_kind, owner_text = (NotificationKind.AFFIRMATION,
+                                  f"{author.name} affirmed your work in {title}: "
+                                  f"\u201c{_quote(comment.body)}\u201d")
+    elif comment.parent_id is not None:
+        owner_kind, owner_text = (NotificationKind.COMMENT,
+                                  f"{author.name} replied on your video {title}: "
+                                  f"\u201c{_quote(comment.body)}\u201d")
+    else:
+        owner_kind, owner_text = (NotificationKind.COMMENT,
+                                  f"{author.name} commented on {title}: "
+                                  f"\u201c{_quote(comment.body)}\u201d")
+    notify(video.owner, owner_kind, owner_text, path, actor=author)
+    if comment.parent_id is None:
+        return
+    earlier = set(db.session.scalars(select(Comment.author_id).where(
+        (Comment.id == comment.parent_id) | (Comment.parent_id == comment.parent_id))))
+    earlier -= {author.id, video.owner_id}
+    people = [person for person in db.session.scalars(
+        select(User).where(User.id.in_(earlier), User.active.is_(True)).order_by(User.id))
+        if can_view(person, video)]
+    notify(people, NotificationKind.REPLY,
+           f"{author.name} replied in a conversation on {title}: "
+           f"\u201c{_quote(comment.body)}\u201d", path, actor=author)

@@ -21,6 +21,7 @@ from ..videos.models import Video, VideoStatus
 from ..videos.services import get_video
 from ..videos.visibility import can_manage, visible_to
 from .models import Comment, CommentKind
+from .notifications import tell_about_comment
 
 MAX_BODY = 2000
 MAX_AT_S = 86400.0  # a day: no classroom video is longer, and it bounds the API's floats
@@ -109,6 +110,8 @@ def post_comment(author: User, video_id: int, at_s: float | None, kind: str | No
         # The owner is never mailed about their own words.
         comment.owner_notified_at = comment.created_at
     db.session.add(comment)
+    db.session.flush()  # its id, for the notifications' links
+    tell_about_comment(comment, video, author)
     commit()
     return comment
 

@@ -18,7 +18,9 @@ from sqlalchemy import select, update
 from ..accounts.models import User
 from ..db_types import utcnow
 from ..extensions import db
-from ..mail import Mail, queue_mail
+from ..mail import Mail
+from ..notifications.kinds import MailTopic
+from ..notifications.member_mail import send_member_mail
 from ..transaction import commit
 from ..videos.models import Video
 from ..videos.visibility import can_view
@@ -80,4 +82,5 @@ def _queue_digest(person: User, replies: list[Comment]) -> None:
         "comments/mail/replies.txt", name=person.name, count=len(replies),
         threads=[(videos[video_id], pairs) for video_id, pairs in threads.items()],
         link=comment_link)
-    queue_mail(Mail(to=person.email, subject=subject, text=text))
+    send_member_mail(person, MailTopic.COMMENTS,
+                     Mail(to=person.email, subject=subject, text=text))

@@ -27,7 +27,7 @@ from ..media.formats import file_url, input_options
 from ..media.probe import probe
 from ..media.runner import run_ffmpeg
 from ..transaction import after_commit, commit
-from ..videos.events import video_details_changed
+from ..videos.events import transcript_ready, video_details_changed
 from ..videos.models import Video
 from ..videos.storage_access import media_storage
 from ..urgent_work import urgent_work_running
@@ -284,6 +284,7 @@ def _store_auto_captions(video: Video, vtt_text: str, language: str | None) -> N
     if stored == 1:
         video = db.session.get(Video, video_id, populate_existing=True)
         video_details_changed(video)
+        transcript_ready(video)
         commit()
         return
     db.session.rollback()

@@ -18,8 +18,11 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import User
 from ..db_types import utcnow
 from ..extensions import db
-from ..links import external_url
-from ..mail import Mail, queue_mail
+from ..links import app_path, external_url
+from ..mail import Mail
+from ..notifications.kinds import MailTopic, NotificationKind
+from ..notifications.member_mail import send_member_mail
+from ..notifications.services import notify
 from ..transaction import commit
 from .models import CheckIn, Try, TryStatus
 from .services import today_for
@@ -37,15 +40,6 @@ _OPEN = (TryStatus.PLANNING.value, TryStatus.TRYING.value)
 
 CHECK_IN = "try_check_in"
 SHARE_BACK = "try_share_back"
-
-
-def wants_mail(user: User, kind: str) -> bool:
-    """Whether `user` wants mail of `kind` (CHECK_IN or SHARE_BACK).
-
-    There are no mail preferences yet: everyone gets these reminders. Issue 14 (the
-    MailPreference per person and kind) answers here, and only here.
-    """
-    return True
 
 
 def _last_check_in(try_: Try) -> date | None:
@@ -128,18 +122,24 @@ def _claim(try_id: int, column: str, now: datetime, *still) -> bool:
     return claimed == 1
 
 
-def _mail(try_: Try, kind: str) -> None:
-    if not wants_mail(try_.owner, kind):
-        return
-    subject, template = {
-        CHECK_IN: (f"Time to check in: {try_.practice.name}", "tries/mail/check_in.txt"),
-        SHARE_BACK: (f"Share back what you tried: {try_.practice.name}",
-                     "tries/mail/share_back.txt"),
+def _tell(try_: Try, kind: str) -> None:
+    """The reminder in the app (with the claim, in one transaction) and, as the teacher
+    chose for "My tries", by mail after the commit."""
+    practice = try_.practice.name
+    text = {
+        CHECK_IN: f"Time to check in on your try of {practice}: how did it go?",
+        SHARE_BACK: f"Share back what you learned trying {practice}, or set it aside.",
     }[kind]
-    text = render_template(template, name=try_.owner.name, practice=try_.practice.name,
+    notify(try_.owner, NotificationKind.CHECK_IN_DUE, text, app_path("tries.show", try_id=try_.id))
+    subject, template = {
+        CHECK_IN: (f"Time to check in: {practice}", "tries/mail/check_in.txt"),
+        SHARE_BACK: (f"Share back what you tried: {practice}", "tries/mail/share_back.txt"),
+    }[kind]
+    body = render_template(template, name=try_.owner.name, practice=practice,
                            plan=try_.plan, target_date=_day(try_.target_date),
                            last_check_in=_day(_last_check_in(try_)), link=try_link(try_.id))
-    queue_mail(Mail(to=try_.owner.email, subject=subject, text=text))
+    send_member_mail(try_.owner, MailTopic.TRIES,
+                     Mail(to=try_.owner.email, subject=subject, text=body))
 
 
 def _day(day: date | None) -> str:
@@ -157,7 +157,7 @@ def send_check_in_reminders(now: datetime | None = None) -> int:
         today = today_for(try_.owner, now)
         if (check_in_due(try_, today) and try_.target_date >= today - MAIL_WINDOW
                 and _claim(try_.id, "check_in_reminded_at", now, Try.status.in_(_OPEN))):
-            _mail(try_, CHECK_IN)
+            _tell(try_, CHECK_IN)
             sent += 1
     commit()
     return sent
@@ -179,7 +179,7 @@ def send_share_back_reminders(now: datetime | None = None) -> int:
                 and _last_check_in(try_) + REFLECT_AFTER >= today - MAIL_WINDOW
                 and _claim(try_.id, "reflect_reminded_at", now,
                            Try.status == TryStatus.TRYING.value)):
-            _mail(try_, SHARE_BACK)
+            _tell(try_, SHARE_BACK)
             sent += 1
     commit()
     return sent

@@ -27,7 +27,7 @@ from ..media.runner import run_ffmpeg
 from ..media.validate import Limits, validate
 from ..transaction import commit
 from ..urgent_work import UrgentLease
-from .events import video_became_playable
+from .events import video_became_playable, video_failed
 from .models import Rendition, Video, VideoStatus
 from .storage_access import media_storage
 
@@ -258,7 +258,8 @@ def _fail(video_id: int, reason: str, detail: str = "") -> None:
         if rendition.status != VideoStatus.READY.value:
             rendition.status = VideoStatus.FAILED.value
             rendition.error_tail = detail[-4000:] or None
-    db.session.commit()
+    video_failed(video)
+    commit()
 
 
 def _requeue_for_retry(video_id: int) -> None:

@@ -1,4 +1,5 @@
-"""Mail about visits, each with an iCalendar invitation, queued to send after the commit.
+"""Telling people about visits: a notification in the app (in the event's transaction) and a
+mail with an iCalendar invitation, queued to send after the commit as each person chose.
 
 Visitors get their booking's event (METHOD:REQUEST while the visit stands, METHOD:CANCEL when
 it is off); hosts get their open classroom's event listing the confirmed visitors.
@@ -12,8 +13,11 @@ from sqlalchemy import select
 
 from ..accounts.models import Role, User
 from ..extensions import db
-from ..links import external_url
-from ..mail import Attachment, Mail, queue_mail
+from ..links import app_path, external_url
+from ..mail import Attachment, Mail
+from ..notifications.kinds import MailTopic, NotificationKind
+from ..notifications.member_mail import send_member_mail
+from ..notifications.services import notify
 from ..transaction import after_commit, commit
 from .invites import booking_event, invitation, location, slot_event
 from .local_time import format_when, zone_label
@@ -40,13 +44,23 @@ def _confirmed_visitors(slot: VisitSlot) -> list[User]:
 
 
 def _send(to: User, subject: str, headline: str, slot: VisitSlot, ics: bytes | None,
-          extra: str = "", link: str | None = None) -> None:
+          extra: str = "", link: str | None = None,
+          topic: MailTopic = MailTopic.VISITS) -> None:
     text = render_template("visits/mail/visit.txt", name=to.name, headline=headline,
                            when=when(slot), where=location(slot), focus=slot.focus,
                            host=slot.host.name, extra=extra,
                            link=link or external_url("visits.slot_detail", slot_id=slot.id))
-    queue_mail(Mail(to=to.email, subject=subject, text=text,
-                    attachments=_ics(ics) if ics is not None else ()))
+    send_member_mail(to, topic, Mail(to=to.email, subject=subject, text=text,
+                                     attachments=_ics(ics) if ics is not None else ()))
+
+
+def _short_when(slot: VisitSlot) -> str:
+    return format_when(slot.starts_at, slot.ends_at, slot.school.time_zone)
+
+
+def _tell(person: User, kind: NotificationKind, text: str, slot: VisitSlot,
+          actor: User | None = None) -> None:
+    notify(person, kind, text, app_path("visits.slot_detail", slot_id=slot.id), actor=actor)
 
 
 def _to_visitor(booking: Booking, subject: str, headline: str, extra: str = "") -> None:
@@ -78,6 +92,16 @@ def booking_made(booking: Booking) -> None:
     booking itself, and the visitor's answer need not wait for them."""
     from ..tasks import booking_made_mail
 
+    slot, visitor = booking.slot, booking.visitor
+    school = visitor.school.name if visitor.school else "the district office"
+    _tell(slot.host, NotificationKind.BOOKING_MADE,
+          f"{visitor.name} ({school}) signed up to visit your classroom on {_short_when(slot)}: "
+          f"{booking.status_enum.label.lower()}.", slot, actor=visitor)
+    if booking.status == BookingStatus.PENDING_APPROVAL.value:
+        notify(_principals_of(visitor), NotificationKind.APPROVAL_WAITING,
+               f"{visitor.name} asks to visit {slot.host.name}'s classroom at "
+               f"{slot.school.name} on {_short_when(slot)}. Approve or decline it.",
+               app_path("visits.approvals"), actor=visitor)
     after_commit(booking_made_mail, booking.id, booking.status)
 
 
@@ -101,20 +125,27 @@ def _booking_made(booking: Booking) -> None:
         _to_principals(booking)
 
 
+def _principals_of(visitor: User) -> list[User]:
+    return list(db.session.scalars(select(User).where(
+        User.school_id == visitor.school_id, User.role == Role.PRINCIPAL.value,
+        User.active.is_(True))))
+
+
 def _to_principals(booking: Booking) -> None:
-    principals = db.session.scalars(select(User).where(
-        User.school_id == booking.visitor.school_id, User.role == Role.PRINCIPAL.value,
-        User.active.is_(True)))
-    for principal in principals:
+    for principal in _principals_of(booking.visitor):
         _send(principal, f"Approve a visit: {booking.visitor.name}",
               f"{booking.visitor.name} would like to visit {booking.slot.host.name}'s classroom "
               f"at {booking.slot.school.name}. Please approve or decline it.",
-              booking.slot, None, link=external_url("visits.approvals"))
+              booking.slot, None, link=external_url("visits.approvals"),
+              topic=MailTopic.APPROVALS)
 
 
 def booking_approved(booking: Booking) -> None:
     seat = ("You have a seat." if booking.status == BookingStatus.CONFIRMED.value
             else "The visit is full now, so you are on the waitlist.")
+    _tell(booking.visitor, NotificationKind.BOOKING_APPROVED,
+          f"Your visit to {booking.slot.host.name}'s classroom on "
+          f"{_short_when(booking.slot)} is approved. {seat}", booking.slot)
     _to_visitor(booking, f"Visit approved: {booking.slot.host.name}'s classroom",
                 f"Your principal approved your visit. {seat}")
     _to_host(booking.slot, f"{booking.visitor.name}'s visit was approved",
@@ -123,8 +154,12 @@ def booking_approved(booking: Booking) -> None:
 
 
 def booking_declined(booking: Booking) -> None:
+    reason = f" Their reason: {booking.decline_reason}" if booking.decline_reason else ""
+    _tell(booking.visitor, NotificationKind.BOOKING_DECLINED,
+          f"Your principal did not approve your visit to {booking.slot.host.name}'s classroom "
+          f"on {_short_when(booking.slot)}.{reason}", booking.slot)
     _to_visitor(booking, f"Visit not approved: {booking.slot.host.name}'s classroom",
-                "Your principal could not approve this visit, so it is cancelled.")
+                f"Your principal could not approve this visit, so it is cancelled.{reason}")
     _to_host(booking.slot, f"{booking.visitor.name} will not visit",
              f"{booking.visitor.name}'s principal did not approve the visit.")
 
@@ -132,6 +167,12 @@ def booking_declined(booking: Booking) -> None:
 def booking_cancelled(booking: Booking, by: User) -> None:
     slot = booking.slot
     by_host = by.id != booking.visitor_id
+    _tell(booking.visitor, NotificationKind.BOOKING_CANCELLED,
+          f"{by.name} cancelled your visit to {slot.host.name}'s classroom on "
+          f"{_short_when(slot)}.", slot, actor=by)
+    _tell(slot.host, NotificationKind.BOOKING_CANCELLED,
+          f"{booking.visitor.name}'s visit to your classroom on {_short_when(slot)} is "
+          f"cancelled{'' if by.id == booking.visitor_id else f' by {by.name}'}.", slot, actor=by)
     _to_visitor(booking, f"Visit cancelled: {slot.host.name}'s classroom",
                 f"{by.name} cancelled your visit." if by_host else "You cancelled your visit.")
     _to_host(slot, f"{booking.visitor.name}'s visit is cancelled",
@@ -140,6 +181,9 @@ def booking_cancelled(booking: Booking, by: User) -> None:
 
 
 def booking_promoted(booking: Booking) -> None:
+    _tell(booking.visitor, NotificationKind.WAITLIST_PROMOTED,
+          f"A seat opened: you are visiting {booking.slot.host.name}'s classroom on "
+          f"{_short_when(booking.slot)}.", booking.slot)
     _to_visitor(booking, f"A seat opened: you are visiting {booking.slot.host.name}'s classroom",
                 "A seat freed up and it is yours: you were next on the waitlist.")
     _to_host(booking.slot, f"{booking.visitor.name} moved up from the waitlist",
@@ -147,6 +191,10 @@ def booking_promoted(booking: Booking) -> None:
 
 
 def slot_cancelled(slot: VisitSlot, bookings: list[Booking], by: User) -> None:
+    notify([booking.visitor for booking in bookings], NotificationKind.BOOKING_CANCELLED,
+           f"{by.name} cancelled the open classroom of {slot.host.name} on "
+           f"{_short_when(slot)}, so your visit is off.",
+           app_path("visits.slot_detail", slot_id=slot.id), actor=by)
     for booking in bookings:
         _to_visitor(booking, f"Cancelled: your visit to {slot.host.name}'s classroom",
                     f"{by.name} cancelled this open classroom, so your visit is off. "

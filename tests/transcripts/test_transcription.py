@@ -18,6 +18,7 @@ from mastery_share.transcripts.speech import Cue, Transcript
 from mastery_share.videos.models import Video
 from mastery_share.videos.services import create_video, replace_captions
 from mastery_share.videos.storage_access import media_storage
+from tests.notifications.conftest import notifications_of
 from tests.videos.conftest import DETAILS
 
 UPLOADED_VTT = b"WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nMy own words.\n"
@@ -81,6 +82,9 @@ def test_speech_becomes_auto_generated_captions_with_sane_times(
     assert "Auto-generated" in captions_text(video)
     # Search indexes the video when it is ready, and again with its captions.
     assert reindexed.count(video.id) >= 2
+    # Its owner is told twice: playable, then searchable by its words.
+    told = [item.kind for item in notifications_of(teacher)]
+    assert told == ["transcript_ready", "video_ready"]
 
 
 def test_a_silent_video_gets_no_transcript_and_no_error(

@@ -20,6 +20,7 @@ from mastery_share.tries.reminders import (
 )
 from mastery_share.tries.services import add_check_in, start_try, today_for, update_try
 from tests.conftest import message_text, outbox_messages, sign_in
+from tests.notifications.conftest import notifications_of
 from tests.postgres import migrated_postgres_app
 from tests.waiting import wait_until
 
@@ -55,6 +56,9 @@ def test_check_in_reminder_comes_once_when_the_date_arrives_in_the_schools_zone(
     [message] = mail_to(app, teacher)
     assert message["Subject"] == "Time to check in: Flexible grouping"
     assert f"/tries/{try_.id}" in message_text(message)
+    [told] = notifications_of(teacher)  # and once in the app, linking to the try
+    assert told.kind == "check_in_due" and told.url == f"/tries/{try_.id}"
+    assert told.text == "Time to check in on your try of Flexible grouping: how did it go?"
 
 
 def test_no_reminder_for_a_try_without_a_date_or_long_past_it(app, teacher, make_try):

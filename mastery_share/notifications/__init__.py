@@ -1,0 +1,1 @@
+"""What happened that concerns a member: notifications in the app, and their mail choices."""
