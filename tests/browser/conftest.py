@@ -172,3 +172,21 @@ def check_accessible(page) -> None:
 def assert_accessible() -> Callable:
     """assert_accessible(page): the axe-core check, as a fixture so tests need not import it."""
     return check_accessible
+
+
+def sign_in_page(page, user) -> None:
+    """Sign `user` in through the form, as a person would, and wait for the welcome."""
+    from playwright.sync_api import expect
+
+    from tests.conftest import PASSWORD
+
+    page.goto("/sign-in")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("status")).to_contain_text("Welcome back")
+
+
+def fits_width(page) -> bool:
+    """Nothing on the page sticks out sideways (no horizontal scrolling)."""
+    return page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
