@@ -17,14 +17,15 @@ from ..transaction import atomic, commit
 from . import notifications
 from .local_time import format_day, format_time_range, month_bounds, to_local
 from .models import ACTIVE_STATUSES, Booking, BookingStatus, SlotStatus, VisitSlot
+from .invites import room_label
 from .permissions import can_manage_slot, can_see_slot
 from .seats import confirmed_count, lock_member, lock_slot, promote_waitlist
 
 
 def describe_visit(slot: VisitSlot) -> str:
-    """"Maria Lopez's room 12 at 9:00–9:45 AM CST on Tue Nov 24"."""
+    """"Maria Lopez's classroom (Room 12) at 9:00–9:45 AM CST on Tue Nov 24"."""
     zone_name = slot.school.time_zone
-    place = f"room {slot.room}" if slot.room else "classroom"
+    place = f"classroom ({room_label(slot.room)})" if slot.room else "classroom"
     return (f"{slot.host.name}'s {place} at {format_time_range(slot.starts_at, slot.ends_at, zone_name)} "
             f"on {format_day(slot.starts_at, zone_name)}")
 

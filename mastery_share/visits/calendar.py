@@ -37,6 +37,11 @@ class SlotFilters:
     # Slots at one of these levels, or open to any level (no level); empty: every slot.
     levels: tuple[str, ...] = ()
 
+    def active_count(self) -> int:
+        """How many of the calendar's own filters are on (the phone's Filters button says)."""
+        return sum(1 for value in (self.school_id, self.practice, self.grade_band, self.subject)
+                   if value)
+
 
 @dataclass
 class SlotView:
@@ -128,6 +133,20 @@ class Week:
     @property
     def is_empty(self) -> bool:
         return not any(views for _, views in self.days)
+
+    @property
+    def shown_days(self) -> list[tuple[date, list[SlotView]]]:
+        """The school days, plus a Saturday or Sunday only when a visit falls on it."""
+        return [(day, views) for day, views in self.days if day.weekday() < 5 or views]
+
+
+def next_open_day(viewer: User, after: datetime, zone_name: str,
+                  filters: SlotFilters) -> date | None:
+    """The local date of the first open classroom from `after` on (within a school year)."""
+    [first] = slots_between(viewer, after, after + timedelta(days=366), filters, limit=1) or [None]
+    if first is None:
+        return None
+    return to_local(first.slot.starts_at, first.slot.school.time_zone).date()
 
 
 def week_of(viewer: User, monday: date, zone_name: str, filters: SlotFilters) -> Week:

@@ -38,8 +38,19 @@ def _address(user, role: str | None = None, status: str | None = None) -> vCalAd
     return address
 
 
+def room_label(room: str | None) -> str:
+    """"12" reads as "Room 12"; what a teacher already named ("Room 12", "Library", "room B")
+    stays as typed, so mail and calendars never say "room Room 12"."""
+    room = (room or "").strip()
+    if not room:
+        return ""
+    if room[0].isdigit() or (len(room) <= 3 and room.isalnum()):
+        return f"Room {room}"
+    return room
+
+
 def location(slot: VisitSlot) -> str:
-    return f"{slot.school.name}, room {slot.room}" if slot.room else slot.school.name
+    return f"{slot.school.name}, {room_label(slot.room)}" if slot.room else slot.school.name
 
 
 def _base_event(slot: VisitSlot, uid: str, sequence: int, summary: str) -> Event:

@@ -42,7 +42,15 @@ from .booking import (
     cancel_closes_at,
     signup_closes_at,
 )
-from .calendar import SlotFilters, my_visits, upcoming_slots, week_of, with_seats
+from .calendar import (
+    SlotFilters,
+    my_visits,
+    next_open_day,
+    upcoming_slots,
+    week_of,
+    with_seats,
+)
+from .invites import room_label
 from .calendar_feed import (
     calendar_feed_url,
     feed_ics,
@@ -88,6 +96,11 @@ bp = Blueprint("visits", __name__)
 
 
 # ---- template helpers -------------------------------------------------------------------
+
+@bp.app_template_filter("room_label")
+def room_label_filter(room: str | None) -> str:
+    return room_label(room)
+
 
 @bp.app_template_filter("visit_when")
 def visit_when(slot) -> str:
@@ -148,18 +161,28 @@ def _int_arg(name: str) -> int | None:
 @login_required
 def calendar():
     zone_name = _viewer_zone()
-    day = query_date("week") or to_local(utcnow(), zone_name).date()
+    now = utcnow()
+    today = to_local(now, zone_name).date()
+    asked = query_date("week")
     filters = SlotFilters(school_id=_int_arg("school"),
                           practice=request.args.get("practice") or None,
                           grade_band=request.args.get("grade_band") or None,
                           subject=request.args.get("subject") or None)
+    # Without a chosen week, open on the first week that has a classroom still to visit:
+    # an empty week is a dead end, especially on a phone.
+    moved_from = None
+    day = asked or today
+    if asked is None:
+        first = next_open_day(current_user, now, zone_name, filters)
+        if first is not None and week_start(first) > week_start(today):
+            moved_from, day = week_start(today), first
     week = week_of(current_user, week_start(day), zone_name, filters)
     schools = db.session.scalars(select(School).where(
         School.district_id == current_user.district_id).order_by(School.name)).all()
     return render_template("visits/calendar.html", week=week, filters=filters,
                            practices=_practices(), schools=schools, grade_bands=GRADE_BANDS,
-                           subjects=SUBJECTS, action_form=ActionForm(), today=to_local(
-                               utcnow(), zone_name).date(), can_host=can_host(current_user))
+                           subjects=SUBJECTS, action_form=ActionForm(), today=today,
+                           can_host=can_host(current_user), moved_from=moved_from)
 
 
 @bp.route("/visits/<id:slot_id>")
@@ -301,6 +324,13 @@ _BOOKED = {"confirmed": ("You have a seat. The invitation is in your email.", "s
            "waitlisted": (_WAITLISTED, "info"), "pending_approval": (_PENDING, "info")}
 
 
+def _booked_message(booking) -> tuple[str, str]:
+    """The confirmation names the visit, so nobody has to look up what they just booked."""
+    message, category = _BOOKED[booking.status]
+    slot = booking.slot
+    return f"{slot.host.name}'s classroom, {visit_when(slot)}. {message}", category
+
+
 @bp.route("/visits/<id:slot_id>/book", methods=["POST"])
 @login_required
 def book(slot_id: int):
@@ -314,7 +344,7 @@ def book(slot_id: int):
             raise
         flash(error.message, "danger")
         return redirect(back)
-    flash(*_BOOKED[booking.status])
+    flash(*_booked_message(booking))
     return redirect(back)
 
 

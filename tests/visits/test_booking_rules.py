@@ -85,7 +85,7 @@ def test_overlapping_visits_are_refused_naming_the_other_visit(host, visitor, ma
     with pytest.raises(Conflict) as error:
         book_slot(visitor, overlapping.id)
     message = error.value.message
-    assert "You are already visiting Maria Lopez's room 12 at 9:00–9:45 AM" in message
+    assert "You are already visiting Maria Lopez's classroom (Room 12) at 9:00–9:45 AM" in message
     assert message.endswith(f" on {format_day(first.starts_at, 'America/Chicago')}.")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from icalendar import Calendar
 
 from mastery_share.visits.booking import book_slot, cancel_booking
@@ -44,7 +45,7 @@ def test_booking_mails_visitor_and_host_an_invitation_in_the_schools_zone(app, h
     assert event.decoded("DTEND") == slot.ends_at
     assert event["DTSTART"].params["TZID"] == "America/Chicago"
     assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["America/Chicago"]
-    assert "North Elementary, room 12" == str(event["LOCATION"])
+    assert "North Elementary, Room 12" == str(event["LOCATION"])
     assert "Station rotation" in str(event["DESCRIPTION"])
     assert f"/visits/{slot.id}" in str(event["DESCRIPTION"])
     assert str(event["ORGANIZER"]) == f"mailto:{host.email}"
@@ -162,3 +163,15 @@ def test_a_booking_changed_before_the_worker_mails_it_sends_only_the_change(
     assert len(outbox_messages(app)) == before
     subjects = [m["Subject"] for m in mail_to(app, visitor)]
     assert subjects[0].endswith("Confirmed") and subjects[-1].startswith("Visit cancelled")
+
+
+@pytest.mark.parametrize("typed, shown", [("Room 12", "Room 12"), ("room B", "room B"),
+                                          ("Library", "Library"), ("12", "Room 12"),
+                                          ("4B", "Room 4B")])
+def test_a_room_is_named_once_in_mail_and_calendars(app, host, visitor, open_slot, typed, shown):
+    book_slot(visitor, open_slot(host, room=typed).id)
+    [to_visitor] = mail_to(app, visitor)
+    event = only_event(invitations(to_visitor)[0])
+    assert str(event["LOCATION"]) == f"North Elementary, {shown}"
+    assert f"North Elementary, {shown}" in message_text(to_visitor)
+    assert "room room" not in message_text(to_visitor).lower()

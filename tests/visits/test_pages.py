@@ -11,6 +11,7 @@ from mastery_share.videos.models import Video
 from mastery_share.visits.booking import book_slot
 from mastery_share.visits.models import Booking, VisitSlot
 from tests.conftest import csrf_token, sign_in
+from tests.visits.conftest import local_start
 
 
 def _week_of(slot) -> str:
@@ -36,7 +37,10 @@ def test_an_empty_week_shows_the_message_instead_of_seven_empty_days(client, hos
     slot = open_slot(host)
     sign_in(client, visitor)
     busy = client.get(f"/visits?week={_week_of(slot)}").get_data(as_text=True)
-    assert busy.count('class="week-day') == 7 and "No open classrooms this week" not in busy
+    on_weekend = slot.starts_at.astimezone(ZoneInfo(slot.school.time_zone)).weekday() >= 5
+    # The school days, and a weekend day only when the visit falls on it.
+    assert busy.count('class="week-day') == (6 if on_weekend else 5)
+    assert "No open classrooms this week" not in busy
     quiet_week = (slot.starts_at + timedelta(weeks=3)).astimezone(
         ZoneInfo(slot.school.time_zone)).date().isoformat()
     quiet = client.get(f"/visits?week={quiet_week}").get_data(as_text=True)
@@ -194,3 +198,47 @@ def test_the_calendar_page_runs_a_fixed_number_of_queries(client, host, make_use
         open_slot(make_user("teacher", school_=school), hour=10 + n,
                   practices=["blended-learning"])
     assert count_queries() == few
+
+
+def _local_day(slot):
+    return slot.starts_at.astimezone(ZoneInfo(slot.school.time_zone)).date()
+
+
+def test_a_weekend_column_shows_only_when_a_visit_falls_on_it(client, host, visitor, open_slot):
+    today = local_start(host.school, 0).date()
+    saturday_ahead = (5 - today.weekday()) % 7 + 7  # a Saturday at least a week away
+    saturday = open_slot(host, days_ahead=saturday_ahead)
+    sign_in(client, visitor)
+    page = client.get(f"/visits?week={_week_of(saturday)}").get_data(as_text=True)
+    assert 'id="day-' + _local_day(saturday).isoformat() + '"' in page
+    assert 'id="day-' + (_local_day(saturday) + timedelta(days=1)).isoformat() + '"' not in page
+    assert 'class="week-grid days-6"' in page
+
+
+def test_without_a_chosen_week_the_calendar_opens_on_the_next_week_with_classrooms(
+        client, host, visitor, open_slot):
+    later = open_slot(host, days_ahead=22)
+    sign_in(client, visitor)
+    page = client.get("/visits").get_data(as_text=True)
+    assert "this is the next week with open classrooms" in page
+    assert f"/visits/{later.id}" in page
+    chosen = client.get(f"/visits?week={_local_day(later) - timedelta(days=21)}")
+    assert "next week with open classrooms" not in chosen.get_data(as_text=True)
+
+
+def test_the_filters_fold_behind_a_button_that_counts_them(client, host, visitor, open_slot):
+    open_slot(host)
+    sign_in(client, visitor)
+    page = client.get(f"/visits?school={host.school_id}&grade_band=3-5").get_data(as_text=True)
+    assert 'aria-controls="calendar-filters">Filters (2 active)</button>' in page
+    assert "Filters (" not in client.get("/visits").get_data(as_text=True)
+
+
+def test_booking_says_which_visit_was_booked(client, host, visitor, open_slot):
+    slot = open_slot(host)
+    sign_in(client, visitor)
+    token = csrf_token(client, f"/visits/{slot.id}")
+    page = client.post(f"/visits/{slot.id}/book", data={"csrf_token": token},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Maria Lopez&#39;s classroom, " in page
+    assert "9:00\u20139:45 AM" in page and "You have a seat." in page

@@ -101,7 +101,7 @@ def test_overlapping_visit_is_409_naming_it(client, host, make_user, school, as_
     client.post(f"/api/v1/visit-slots/{first}/bookings", headers=as_visitor)
     error = assert_error(client.post(f"/api/v1/visit-slots/{second}/bookings",
                                      headers=as_visitor), 409)
-    assert "You are already visiting Maria Lopez's room 12" in error["message"]
+    assert "You are already visiting Maria Lopez's classroom (Room 12)" in error["message"]
 
 
 def test_pending_approval_status(client, host, other_school, as_host, as_visitor):
