@@ -99,8 +99,10 @@ class ProfileForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), ValidEmail()])
-    name = StringField("Name", validators=[DataRequired(), Length(max=120), PlainText()])
+    email = EmailField("Email", validators=[DataRequired(message="Enter their work email."),
+                                            ValidEmail()])
+    name = StringField("Name", validators=[DataRequired(message="Enter their name."),
+                                           Length(max=120), PlainText()])
     role = SelectField("Role")
     school_id = SelectField("School", coerce=int)
     grade_bands = _grade_band_field()

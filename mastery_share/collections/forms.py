@@ -1,15 +1,15 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    FloatField,
     IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
+from ..forms_support import ClockField
 from ..text_fields import PlainText
 from ..videos.models import Visibility
 from .curation import PURPOSE_MAX, TITLE_MAX
@@ -37,9 +37,9 @@ class CollectionForm(FlaskForm):
                     "“Who can see it” set to the district or every member.")
 
 
-def _seconds_field(label: str, description: str) -> FloatField:
-    return FloatField(label, validators=[Optional(), NumberRange(0, MAX_SECONDS)],
-                      render_kw={"step": "0.1", "min": "0", "inputmode": "decimal"},
+def _clock_field(label: str, description: str) -> ClockField:
+    return ClockField(label, maximum=MAX_SECONDS, render_kw={"placeholder": "m:ss",
+                                                             "autocomplete": "off"},
                       description=description)
 
 
@@ -53,8 +53,8 @@ class ItemForm(FlaskForm):
                            render_kw={"rows": 2},
                            description="Shown large in PLC mode, e.g. “What would this look "
                                        "like in our classrooms?”")
-    start_s = _seconds_field("Clip start (seconds)", "Leave empty to start at the beginning.")
-    end_s = _seconds_field("Clip end (seconds)", "Leave empty to play to the end.")
+    start_s = _clock_field("Clip start", "m:ss, e.g. 1:30. Leave empty to start at the beginning.")
+    end_s = _clock_field("Clip end", "m:ss, e.g. 2:45. Leave empty to play to the end.")
 
 
 class AddItemForm(ItemForm):

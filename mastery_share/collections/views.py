@@ -19,6 +19,7 @@ from ..errors import DomainError
 from ..forms_support import show_error_on_form
 from ..query_args import query_int, query_page
 from ..videos.forms import practice_choices
+from .agenda_links import clip_link
 from .curation import create_collection, delete_collection, update_collection
 from .forms import ActionForm, AddItemForm, CollectionForm
 from .models import Collection
@@ -199,7 +200,8 @@ def agenda(collection_id: int):
     collection = get_collection(current_user, collection_id)
     items = item_views(current_user, collection)
     return render_template("collections/agenda.html", collection=collection, items=items,
-                           watching_s=total_clip_seconds(items))
+                           watching_s=total_clip_seconds(items),
+                           links={view.item.id: clip_link(view) for view in items})
 
 
 from . import item_views as _item_routes  # noqa: F401  (adds the item routes to bp)

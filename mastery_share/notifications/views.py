@@ -8,15 +8,22 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..errors import Invalid
-from ..forms_support import show_error_on_form
 from ..extensions import csrf
+from ..forms_support import show_error_on_form
 from ..query_args import query_int
 from ..safe_redirect import is_safe_next
 from .forms import MarkReadForm, UnsubscribeForm, mail_settings_form
 from .kinds import MailTopic
 from .member_mail import choices_for, read_unsubscribe_token
 from .preferences import set_mail_choices, unsubscribe
-from .services import PAGE_SIZE, by_day, latest, mark_read, open_notification, unread_count
+from .services import (
+    PAGE_SIZE,
+    by_day,
+    latest,
+    mark_read,
+    open_notification,
+    unread_count,
+)
 
 bp = Blueprint("notifications", __name__)
 

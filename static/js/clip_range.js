@@ -7,14 +7,31 @@ const endField = document.getElementById("end_s");
 const status = document.getElementById("clip-status");
 const buttons = document.querySelector(".clip-buttons");
 
+// The fields take m:ss (or h:mm:ss, or plain seconds), as the server does (forms_support.py).
 function seconds(field) {
-  const value = parseFloat(field.value);
-  return Number.isFinite(value) ? value : null;
+  const text = field.value.trim();
+  if (!text) return null;
+  const parts = text.split(":");
+  if (parts.length > 3 || parts.some((part) => part.trim() === "")) return null;
+  let total = 0;
+  for (const part of parts.slice(0, -1)) {
+    if (!/^\d+$/.test(part.trim())) return null;
+    total = total * 60 + Number(part);
+  }
+  const last = Number(parts[parts.length - 1]);
+  return Number.isFinite(last) ? total * 60 + last : null;
 }
 
+// m:ss, with the tenth of a second when there is one (1:05.5).
 function clock(total) {
-  const s = Math.floor(total);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+  const tenths = Math.round(total * 10);
+  const whole = Math.floor(tenths / 10);
+  const tenth = tenths % 10;
+  const hours = Math.floor(whole / 3600);
+  const minutes = Math.floor((whole % 3600) / 60);
+  const secs = String(whole % 60).padStart(2, "0");
+  const text = hours ? `${hours}:${String(minutes).padStart(2, "0")}:${secs}` : `${minutes}:${secs}`;
+  return tenth ? `${text}.${tenth}` : text;
 }
 
 if (player && startField && endField && buttons) {
@@ -32,10 +49,10 @@ if (player && startField && endField && buttons) {
 
   document.getElementById("set-start").addEventListener("click", () => {
     const now = Math.round(player.currentTime * 10) / 10;
-    startField.value = now.toFixed(1);
+    startField.value = clock(now);
     const end = seconds(endField);
     if (end !== null && end <= now) endField.value = "";
-    status.textContent = `Start set to ${clock(now)} (${now.toFixed(1)} s).`;
+    status.textContent = `Start set to ${clock(now)}.`;
   });
 
   document.getElementById("set-end").addEventListener("click", () => {
@@ -45,8 +62,8 @@ if (player && startField && endField && buttons) {
       status.textContent = "The end must come after the start: play further, then set the end.";
       return;
     }
-    endField.value = now.toFixed(1);
-    status.textContent = `End set to ${clock(now)} (${now.toFixed(1)} s).`;
+    endField.value = clock(now);
+    status.textContent = `End set to ${clock(now)}.`;
   });
 
   document.getElementById("preview-clip").addEventListener("click", () => {

@@ -62,6 +62,11 @@ if (processing) {
       }
       if (state.paused) text.textContent = state.paused;
       else text.textContent = state.status === "queued" ? "Waiting for its turn to be processed…" : `Processing: ${state.progress}%`;
+      // The owner's status badge says the same as the bar (macros/videos.html words it).
+      for (const badge of document.querySelectorAll(".status-badge")) {
+        badge.className = `badge status-badge status-${state.status}`;
+        badge.textContent = state.status === "queued" ? "Waiting to process" : `Processing ${state.progress}%`;
+      }
     } catch (ignored) { /* keep polling */ }
     setTimeout(poll, 2000);
   };

@@ -114,7 +114,7 @@ def test_coach_builds_reorders_and_presents_a_collection(page, make_user, shared
     page.evaluate(f"() => {{ document.getElementById('clip-player').currentTime = {START_S}; }}")
     page.wait_for_function(f"() => Math.abs(document.getElementById('clip-player').currentTime - {START_S}) < 0.05")
     page.get_by_role("button", name="Set start to the current time").click()
-    expect(page.get_by_label("Clip start (seconds)")).to_have_value("1.0")
+    expect(page.get_by_label("Clip start")).to_have_value("0:01")
     page.get_by_label("Discussion prompt").fill("What do students do when they finish?")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status").first).to_contain_text("The item is saved")
@@ -153,3 +153,38 @@ def test_coach_builds_reorders_and_presents_a_collection(page, make_user, shared
     expect(page.locator(".agenda-item").first).to_contain_text("0:01–0:06")
     expect(page.locator(".agenda-item").first).to_contain_text("What do students do when they finish?")
     assert_accessible(page)
+    # Each clip's link is printed with a QR code that a phone camera reads back as that link.
+    first_item = page.locator(".agenda-item").first
+    link = first_item.locator(".agenda-link a").get_attribute("href")
+    assert re.search(r"/videos/\d+\?t=1$", link), link
+    assert read_qr(page, first_item.locator("svg.agenda-qr")) == link
+
+
+# Draws the QR code's SVG on a canvas four times larger and hands back its grey levels, for
+# zxing-cpp (a real QR decoder) to read: what a camera would see on the printed page.
+_QR_PIXELS = """async svg => {
+  const image = new Image();
+  image.src = 'data:image/svg+xml;base64,' + btoa(new XMLSerializer().serializeToString(svg));
+  await image.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width * 4; canvas.height = image.height * 4;
+  const context = canvas.getContext('2d');
+  context.fillStyle = '#fff'; context.fillRect(0, 0, canvas.width, canvas.height);
+  context.imageSmoothingEnabled = false;
+  context.drawImage(image, 0, 0, canvas.width, canvas.height);
+  const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
+  const grey = [];
+  for (let i = 0; i < rgba.length; i += 4) grey.push(rgba[i]);
+  return {width: canvas.width, height: canvas.height, grey};
+}"""
+
+
+def read_qr(page, svg_locator) -> str:
+    import numpy
+    import zxingcpp
+
+    pixels = svg_locator.evaluate(_QR_PIXELS)
+    image = numpy.array(pixels["grey"], dtype=numpy.uint8).reshape(pixels["height"],
+                                                                    pixels["width"])
+    [code] = zxingcpp.read_barcodes(image)
+    return code.text

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mastery_share.collections.models import Collection
+from mastery_share.collections.models import Collection, CollectionItem
 from mastery_share.extensions import db
 from tests.collections.conftest import positions
 from tests.conftest import csrf_token, sign_in
@@ -125,6 +125,29 @@ def test_the_item_form_rejects_an_end_before_the_start(client, coach, make_colle
     assert ok.status_code == 302
 
 
+def test_clip_times_are_typed_and_shown_as_minutes_and_seconds(client, coach, make_collection,
+                                                              make_video):
+    collection = make_collection(coach, [make_video(duration_s=600.0)])
+    item_id = positions(collection.id)[0][1]
+    sign_in(client, coach)
+    path = f"/collections/{collection.id}/items/{item_id}/edit"
+    ok = client.post(path, data={"csrf_token": csrf_token(client, path), "note": "",
+                                 "prompt": "", "start_s": "1:05.5", "end_s": "150"})
+    assert ok.status_code == 302
+    item = db.session.get(CollectionItem, item_id)
+    db.session.refresh(item)
+    assert (item.start_s, item.end_s) == (65.5, 150.0)  # m:ss, and plain seconds still work
+    page = client.get(path).get_data(as_text=True)
+    assert 'value="1:05.5"' in page and 'value="2:30"' in page
+    for typed in ("1:75", "abc", "1::2", "-3"):
+        bad = client.post(path, data={"csrf_token": csrf_token(client, path), "note": "",
+                                      "prompt": "", "start_s": typed, "end_s": ""})
+        assert bad.status_code == 422, typed
+        assert "Write the time as m:ss" in bad.get_data(as_text=True), typed
+    db.session.refresh(item)
+    assert item.start_s == 65.5  # nothing changed
+
+
 @pytest.fixture
 def real_collection(coach, make_user, share, clips, make_collection):
     """Two processed 3-second videos (real renditions), clipped and prompted."""
@@ -183,6 +206,12 @@ def test_the_agenda_lists_items_clip_times_and_prompts_for_print(client, teacher
     assert "0:01–0:02" in page
     assert "What do learners do next?" in page and "How do goals change groups?" in page
     assert "whole video (0:00–0:03)" in page
+    # Each clip's absolute link at its start (the public address, not the request's host),
+    # beside its QR code.
+    first_id, second_id = (item.video_id for item in real_collection.items)
+    assert f'href="http://127.0.0.1:5000/videos/{first_id}?t=1"' in page
+    assert f'href="http://127.0.0.1:5000/videos/{second_id}"' in page
+    assert page.count('class="agenda-qr"') == 2
     assert "css/collections.css" in page
     css = Path(client.application.static_folder, "css", "collections.css").read_text()
     assert "@media print" in css
