@@ -1,6 +1,6 @@
 """The home page of each role at district scale (issue 14): the spread benchmark's district
 (40 schools, 2,000 teachers, 20,000 videos, 10,000 tries, a school year of visits and
-affirmations) plus the weeks around today: 300 open classrooms in the next three weeks with
+affirmations, and a year of notifications for every member) plus the weeks around today: 300 open classrooms in the next three weeks with
 bookings, pending approvals, and comments on the measured teacher's videos. Served by
 gunicorn on SQLite built by the real migrations.
 
@@ -108,7 +108,29 @@ def _insert_around_today(rng: random.Random) -> None:
              "kind": rng.choice(("question", "note", "affirmation")), "body": "Thank you",
              "at_s": 0.0, "created_at": now - timedelta(days=rng.randrange(0, 40))}
             for _ in range(40)])
+    _insert_notifications(rng, list(school_of), now)
     db.session.commit()
+
+
+NOTIFICATIONS_PER_MEMBER = 40
+
+
+def _insert_notifications(rng: random.Random, member_ids: list[int], now: datetime) -> None:
+    """A year of notifications for every member (80,000 rows at 2,000 members), a few unread:
+    the bell on every page counts them."""
+    from sqlalchemy import insert
+
+    from mastery_share.extensions import db
+    from mastery_share.notifications.models import Notification
+
+    rows = []
+    for member in member_ids:
+        for number in range(NOTIFICATIONS_PER_MEMBER):
+            at = now - timedelta(days=rng.randrange(0, 365), minutes=rng.randrange(0, 1440))
+            rows.append({"user_id": member, "kind": "booking_made", "created_at": at,
+                         "text": "A colleague signed up to visit your classroom.",
+                         "url": "/visits/mine", "read_at": None if number < 3 else at})
+    db.session.execute(insert(Notification), rows)
 
 
 def _signed_in(base: str, email: str):
