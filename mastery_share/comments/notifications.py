@@ -124,7 +124,7 @@ def tell_about_comment(comment: Comment, video: Video, author: User) -> None:
         owner_kind, owner_text = (NotificationKind.COMMENT,
                                   f"{author.name} commented on {title}: "
                                   f"\u201c{_quote(comment.body)}\u201d")
-    notify(video.owner, owner_kind, owner_text, path, actor=author)
+    notify(video.owner, owner_kind, owner_text, path, actor=author, video_id=video.id)
     if comment.parent_id is None:
         return
     earlier = set(db.session.scalars(select(Comment.author_id).where(
@@ -135,4 +135,4 @@ def tell_about_comment(comment: Comment, video: Video, author: User) -> None:
         if can_view(person, video)]
     notify(people, NotificationKind.REPLY,
            f"{author.name} replied in a conversation on {title}: "
-           f"\u201c{_quote(comment.body)}\u201d", path, actor=author)
+           f"\u201c{_quote(comment.body)}\u201d", path, actor=author, video_id=video.id)

@@ -29,6 +29,7 @@ from ..visits.calendar import SlotView
 from .kinds import MailChoice, MailTopic
 from .member_mail import choices_for, with_unsubscribe
 from .models import Notification, WeeklyDigest
+from .services import readable
 
 SEND_FROM_HOUR = 7  # local time, on Monday
 LISTED = 6
@@ -59,11 +60,11 @@ def digest_for(user: User, now: datetime) -> Digest:
     videos = [video for video in new_videos_for(user, my_practice_ids(user), limit=LISTED * 2)
               if video.created_at >= week_ago][:LISTED]
     kinds = [kind.value for kind in _kinds_of(weekly)]
-    activity = list(db.session.scalars(
+    activity = readable(user, list(db.session.scalars(
         select(Notification).where(Notification.user_id == user.id,
                                    Notification.created_at >= week_ago,
                                    Notification.kind.in_(kinds))
-        .order_by(Notification.created_at.desc()).limit(30))) if kinds else []
+        .order_by(Notification.created_at.desc()).limit(30)))) if kinds else []
     return Digest(videos, open_classrooms_for(user, limit=LISTED), activity)
 
 

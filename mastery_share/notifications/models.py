@@ -28,6 +28,10 @@ class Notification(db.Model):
     text: Mapped[str] = mapped_column(String(400))
     # A path inside the app ("/videos/12?t=3.5#comment-4"), never a full address.
     url: Mapped[str] = mapped_column(String(400))
+    # The video it names, if any: shown only while the reader may still watch it, and gone
+    # with the video.
+    video_id: Mapped[int | None] = mapped_column(ForeignKey("videos.id", ondelete="CASCADE"),
+                                                 index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -23,14 +23,16 @@ from .models import Notification
 
 TEXT_LIMIT = 400
 PAGE_SIZE = 50
+HIDDEN_VIDEO_TEXT = "Something happened on a video you can no longer watch."
 
 
 def notify(recipients: User | Iterable[User], kind: NotificationKind, text: str, url: str,
-           *, actor: User | None = None) -> list[Notification]:
+           *, actor: User | None = None, video_id: int | None = None) -> list[Notification]:
     """A notification of `kind` for each recipient, except the actor (nobody is told of what
     they did themselves) and deactivated members; added to the session, not committed.
 
-    `url` is a path inside the app. Its mail, for the topics that have no mail of their own,
+    `url` is a path inside the app; `video_id` names the video the text names, so a reader who
+    may no longer watch it reads `HIDDEN_VIDEO_TEXT` instead (`readable`). Its mail, for the topics that have no mail of their own,
     goes out after the commit if the member asked for it right away (member_mail.py).
     """
     from .member_mail import mail_notification
@@ -45,7 +47,7 @@ def notify(recipients: User | Iterable[User], kind: NotificationKind, text: str,
             continue
         seen.add(person.id)
         notification = Notification(user_id=person.id, kind=kind.value, text=text, url=url,
-                                    created_at=utcnow())
+                                    video_id=video_id, created_at=utcnow())
         db.session.add(notification)
         made.append(notification)
         mail_notification(person, kind, text, url)
@@ -79,8 +81,27 @@ def latest(user: User, *, unread_only: bool = False, limit: int = PAGE_SIZE,
         query = query.where(Notification.read_at.is_(None))
     if before_id is not None:
         query = query.where(Notification.id < before_id)
-    return list(db.session.scalars(
-        query.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
+    return readable(user, list(db.session.scalars(
+        query.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit))))
+
+
+def readable(user: User, items: list[Notification]) -> list[Notification]:
+    """`items` as `user` may read them now: one naming a video they may no longer watch (made
+    private since) keeps its place and time but loses its words and link (one query). The
+    rows themselves are not changed."""
+    from ..videos.models import Video
+    from ..videos.visibility import visible_to
+
+    named = {item.video_id for item in items if item.video_id is not None}
+    if not named:
+        return items
+    watchable = set(db.session.scalars(select(Video.id).where(Video.id.in_(named),
+                                                              visible_to(user))))
+    for item in items:
+        if item.video_id is not None and item.video_id not in watchable:
+            db.session.expunge(item)  # shown redacted, never written back
+            item.text, item.url = HIDDEN_VIDEO_TEXT, "/notifications"
+    return items
 
 
 def by_day(items: list[Notification], local_date) -> list[Day]:
@@ -120,7 +141,7 @@ def open_notification(user: User, notification_id: int) -> Notification | None:
     if notification.read_at is None:
         notification.read_at = utcnow()
         commit()
-    return notification
+    return readable(user, [notification])[0]
 
 
 def older_than(user: User, created_before: datetime) -> int:

@@ -35,7 +35,8 @@ def _tell_owner(video: Video, kind, text: str) -> None:
     from ..links import app_path
     from ..notifications.services import notify
 
-    notify(video.owner, kind, text, app_path("videos.watch", video_id=video.id))
+    notify(video.owner, kind, text, app_path("videos.watch", video_id=video.id),
+           video_id=video.id)
 
 
 def video_details_changed(video: Video) -> None:

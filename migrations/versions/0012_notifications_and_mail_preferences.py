@@ -42,12 +42,16 @@ def upgrade():
         sa.Column('url', sa.String(length=400), nullable=False),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('read_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('video_id', sa.Integer(), nullable=True),
         sa.CheckConstraint(_one_of('kind', _KINDS), name=op.f('ck_notifications_notification_kind')),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users'),
+                                ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['video_id'], ['videos.id'], name=op.f('fk_notifications_video_id_videos'),
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications')),
     )
     op.create_index('ix_notifications_unread', 'notifications', ['user_id', 'read_at'])
+    op.create_index(op.f('ix_notifications_video_id'), 'notifications', ['video_id'])
     op.create_index('ix_notifications_newest', 'notifications', ['user_id', 'created_at'])
     op.create_table(
         'mail_preferences',
@@ -86,5 +90,6 @@ def downgrade():
     op.drop_table('weekly_digests')
     op.drop_table('mail_preferences')
     op.drop_index('ix_notifications_newest', table_name='notifications')
+    op.drop_index(op.f('ix_notifications_video_id'), table_name='notifications')
     op.drop_index('ix_notifications_unread', table_name='notifications')
     op.drop_table('notifications')

@@ -16,7 +16,9 @@ from mastery_share.visits.booking import book_slot, cancel_booking
 from mastery_share.visits.slots import cancel_slot
 from tests.collections.conftest import video_row
 from tests.videos.conftest import clips, share  # noqa: F401  (the real upload pipeline)
+from tests.conftest import sign_in
 from tests.notifications.conftest import kinds_of, notifications_of
+from tests.tries.api_fixtures import bearer
 
 
 def test_a_booking_tells_the_host_who_is_coming_and_not_the_visitor(host, visitor, open_slot):
@@ -170,3 +172,35 @@ def test_real_processing_tells_the_owner_that_a_video_is_ready_or_failed(
     assert told[f"/videos/{ready.id}"].text == "Your video \u201cStation rotation\u201d is ready to watch."
     assert told[f"/videos/{broken.id}"].kind == "video_failed"
     assert told[f"/videos/{broken.id}"].text.startswith("Your video \u201cMy notes\u201d could not be processed: ")
+
+
+def test_a_notification_naming_a_video_made_private_since_loses_its_words(
+        client, make_user, other_school):
+    owner = make_user("teacher", name="Owen Owner")
+    asker = make_user("teacher", school_=other_school, name="Ada Asker")
+    video = video_row(owner, title="Rehearsal of the new routine")
+    question = post_comment(asker, video.id, 1, "question", "Which grade?")
+    post_comment(owner, video.id, None, "note", "Fourth.", parent_id=question.id)
+    sign_in(client, asker)
+    assert "Rehearsal of the new routine" in client.get("/notifications").get_data(as_text=True)
+    video.visibility = "private"
+    db.session.commit()
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Rehearsal of the new routine" not in page and "Fourth" not in page
+    assert "Something happened on a video you can no longer watch." in page
+    [told] = notifications_of(asker)
+    assert client.get(f"/notifications/{told.id}").headers["Location"] == "/notifications"
+    api = client.get("/api/v1/me/notifications", headers=bearer(asker)).json
+    assert "Rehearsal" not in str(api) and api["unread"] == 0
+    assert "Rehearsal" in told.text  # the row is kept, only hidden while it cannot be watched
+
+
+def test_deleting_a_video_removes_the_notifications_that_name_it(make_user, other_school):
+    from mastery_share.videos.services import delete_video
+
+    owner = make_user("teacher")
+    video = video_row(owner, title="To be removed")
+    post_comment(make_user("teacher", school_=other_school), video.id, 1, "note", "Nice")
+    assert kinds_of(owner) == ["comment"]
+    delete_video(owner, video.id)
+    assert kinds_of(owner) == []
