@@ -119,7 +119,7 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .accounts import staff_views  # noqa: F401  (adds its routes to accounts.bp)
+    from .accounts import staff_member_views, staff_views  # noqa: F401  (routes on accounts.bp)
     from .accounts.views import bp as accounts_bp
     from .collections.views import bp as collections_bp
     from .api import init_api

@@ -118,3 +118,19 @@ class StaffCsvForm(FlaskForm):
         "Separate several grade bands or subjects with semicolons.",
         render_kw={"rows": 8},
     )
+
+
+class StaffChangeForm(FlaskForm):
+    """A member's role, school and access, on the staff member page (choices set by the view)."""
+    role = SelectField("Role")
+    school_id = SelectField("School", coerce=int, validate_choice=False)
+    active = SelectField("Access", choices=[SelectChoice("yes", "Can sign in"),
+                                            SelectChoice("no", "Deactivated: cannot sign in")])
+
+
+class HandVideosForm(FlaskForm):
+    to_user_id = SelectField("Give their videos to", coerce=int, validate_choice=False)
+
+
+class StaffActionForm(FlaskForm):
+    """CSRF only: resend and revoke buttons."""

@@ -1,4 +1,6 @@
-"""Pages where principals and admins invite staff, one by one or from a CSV."""
+"""Pages where principals and admins find their staff and invite people, one by one or from
+a CSV."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -10,7 +12,8 @@ from ..db_types import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..forms_support import show_error_on_form
-from .forms import InviteForm, StaffCsvForm
+from ..query_args import query_int, query_page
+from .forms import InviteForm, StaffActionForm, StaffCsvForm
 from .invitations import (
     invitable_roles,
     invitable_schools,
@@ -18,9 +21,12 @@ from .invitations import (
     invite_staff_csv,
     preview_staff_csv,
 )
-from .models import User
+from .models import Role
+from .staff import StaffFilters, list_staff
 from .token_models import Invitation
 from .views import bp
+
+STAFF_PAGE = 50
 
 
 def _require_inviter():
@@ -36,18 +42,24 @@ def _school_choices(form) -> list:
     return schools
 
 
+def _staff_filters() -> StaffFilters:
+    active = {"yes": True, "no": False}.get(request.args.get("active", ""))
+    role = request.args.get("role") or None
+    return StaffFilters(q=request.args.get("q", "")[:120], school_id=query_int("school"),
+                        role=role if role in {r.value for r in Role} else None, active=active)
+
+
 def _staff_overview(schools):
+    filters = _staff_filters()
+    members, total = list_staff(current_user, filters, query_page(), STAFF_PAGE)
     school_ids = [school.id for school in schools]
-    members = db.session.scalars(
-        select(User).where(User.school_id.in_(school_ids)).order_by(User.name)
-    ).all()
     pending = db.session.scalars(
         select(Invitation)
         .where(Invitation.school_id.in_(school_ids), Invitation.accepted_at.is_(None),
                Invitation.expires_at > utcnow())
         .order_by(Invitation.created_at.desc())
     ).all()
-    return members, pending
+    return members, total, filters, pending
 
 
 @bp.route("/staff", methods=["GET", "POST"])
@@ -70,10 +82,12 @@ def staff():
         else:
             flash(f"Invitation sent to {invitation.email}.", "success")
             return redirect(url_for("accounts.staff"))
-    members, pending = _staff_overview(schools)
+    members, total, filters, pending = _staff_overview(schools)
     status = 422 if form.errors else 200
-    return render_template("accounts/staff.html", form=form, members=members,
-                           pending=pending), status
+    return render_template("accounts/staff.html", form=form, members=members, total=total,
+                           filters=filters, schools=schools, roles=list(Role),
+                           pending=pending, action_form=StaffActionForm(),
+                           page=query_page(), per_page=STAFF_PAGE), status
 
 
 @bp.route("/staff/import", methods=["GET", "POST"])

@@ -36,6 +36,7 @@ def init_api(app: Flask) -> MasteryApi:
     api.spec.components.security_scheme("basicAuth", {"type": "http", "scheme": "basic"})
 
     from ..accounts.api import blp as accounts_blp
+    from ..accounts.staff_api import blp as staff_blp
     from ..collections.api import blp as collections_blp
     from ..comments.api import blp as comments_blp
     from ..notifications.api import blp as notifications_blp
@@ -51,7 +52,7 @@ def init_api(app: Flask) -> MasteryApi:
     api.spec.components.schema("VideoCreateMultipartSchema", schema=VideoCreateMultipartSchema)
 
     for blueprint in (accounts_blp, videos_blp, search_blp, visits_blp, comments_blp,
-                      collections_blp, tries_blp, spread_blp, notifications_blp):
+                      collections_blp, tries_blp, spread_blp, notifications_blp, staff_blp):
         # Bearer tokens, not cookies, authenticate the API, so CSRF does not apply.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1")
