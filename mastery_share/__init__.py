@@ -119,7 +119,11 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .accounts import staff_member_views, staff_views  # noqa: F401  (routes on accounts.bp)
+    from .accounts import (  # noqa: F401  (their routes are on accounts.bp)
+        security_views,
+        staff_member_views,
+        staff_views,
+    )
     from .accounts.views import bp as accounts_bp
     from .collections.views import bp as collections_bp
     from .api import init_api

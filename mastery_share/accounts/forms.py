@@ -134,3 +134,9 @@ class HandVideosForm(FlaskForm):
 
 class StaffActionForm(FlaskForm):
     """CSRF only: resend and revoke buttons."""
+
+
+class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+    current_password = PasswordField("Current password",
+                                     validators=[DataRequired(message="Enter your current password.")],
+                                     render_kw={"autocomplete": "current-password"})

@@ -129,8 +129,12 @@ class User(UserMixin, db.Model):
     school: Mapped[School | None] = relationship()
     new_to_practices: Mapped[list["Practice"]] = relationship(secondary=user_new_practices)
 
+    # The key of the browser session this object was loaded or signed in for (not a column):
+    # it goes into the cookie, so each browser can be ended on its own.
+    browser_key = None
+
     def get_id(self) -> str:
-        return f"{self.id}.{self.session_nonce}"
+        return f"{self.id}.{self.session_nonce}.{self.browser_key or ''}"
 
     @property
     def is_active(self) -> bool:

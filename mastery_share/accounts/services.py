@@ -98,12 +98,18 @@ def authenticate(email: str, password: str) -> User:
 
 def load_user_from_session(session_id: str) -> User | None:
     """Flask-Login's loader: the id carries a nonce, so a password reset ends old sessions."""
-    user_id, _, nonce = (session_id or "").partition(".")
-    if not user_id.isdigit():
-        return None
+    from .browser_sessions import open_session_for
+
+    user_id, _, rest = (session_id or "").partition(".")
+    nonce, _, key = rest.partition(".")
+    if not user_id.isdigit() or not key:
+        return None  # a cookie from before browser sessions: sign in again
     user = db.session.get(User, int(user_id))
     if user is None or user.session_nonce != nonce or not user.active:
         return None
+    if open_session_for(user, key) is None:
+        return None  # this browser was signed out from the profile
+    user.browser_key = key
     return user
 
 
@@ -168,6 +174,20 @@ def set_password(user: User, password: str) -> None:
     end_all_sessions(user)
 
 
+def change_password(user: User, current: str, new: str) -> None:
+    """A member's own new password, once they prove the current one (committed); every other
+    browser and API token stops working, and the caller signs this browser in afresh."""
+    if not user.password_hash:
+        raise Invalid("Your account has no password here yet: use “Forgot your password?”.")
+    try:
+        _hasher.verify(user.password_hash, current or "")
+    except (VerificationError, InvalidHashError):
+        raise Invalid("Your current password is not right.",
+                      {"current_password": "This is not your current password."}) from None
+    set_password(user, new)
+    commit()
+
+
 def end_all_sessions(user: User) -> None:
     """Every session, remember-me cookie and API token of `user` stops working (not committed,
     so it lands in the same transaction as the change that calls for it).
@@ -176,9 +196,12 @@ def end_all_sessions(user: User) -> None:
     load_user_from_session refuses an old one, so a new nonce ends them all, even a cookie
     captured earlier and replayed. Tokens are rows, revoked here in the same transaction.
     """
+    from .browser_sessions import close_all_browser_sessions
+
     user.session_nonce = new_session_nonce()
     if user.id is None:  # a member being created has nothing to end yet
         return
+    close_all_browser_sessions(user)
     db.session.execute(
         update(ApiToken)
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))

@@ -68,3 +68,20 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+class SignInSession(db.Model):
+    """One signed-in browser: listed on the profile, where it can be ended on its own.
+
+    The session cookie (and a remember-me cookie) carries the key whose SHA-256 is stored
+    here (User.get_id), so ending the row ends that browser, even a copy of its cookie.
+    """
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -8,6 +8,7 @@ from ..errors import DomainError, Invalid, NotFound
 from ..extensions import limiter
 from ..forms_support import show_error_on_form
 from ..safe_redirect import safe_next_url
+from .browser_sessions import start_browser_session
 from .forms import (
     AcceptInvitationForm,
     ForgotPasswordForm,
@@ -53,6 +54,7 @@ def sign_in():
         except DomainError as error:
             form.password.errors = [error.message]
             return render_template("accounts/sign_in.html", form=form), 401
+        start_browser_session(user, request.user_agent.string)
         login_user(user, remember=form.remember.data)
         flash(f"Welcome back, {user.name}.", "success")
         return redirect(safe_next_url(request.args.get("next"), url_for("main.home")))
@@ -120,6 +122,7 @@ def accept_invitation(token: str):
         except DomainError as error:
             show_error_on_form(form, error)
         else:
+            start_browser_session(user, request.user_agent.string)
             login_user(user)
             flash(f"Welcome to Mastery Share, {user.name}.", "success")
             return redirect(url_for("main.home"))

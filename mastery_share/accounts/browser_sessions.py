@@ -1,0 +1,94 @@
+"""Signed-in browsers a member can see and end one by one (the profile's Sessions list).
+
+`start_browser_session` makes the row and puts its key on the user, so Flask-Login's
+`login_user` writes "id.nonce.key" into the session (and remember-me) cookie; the loader
+(services.load_user_from_session) accepts a cookie only while its row is open and the nonce is
+current. Ending every session (a new password, a role change, deactivation, sign-out) rotates
+the nonce and closes the rows.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from ..db_types import utcnow
+from ..errors import NotFound
+from ..extensions import db
+from ..transaction import commit
+from .models import User
+from .token_models import ApiToken, SignInSession, hash_secret, new_secret
+
+# last_seen_at is written at most this often: a page view must not always write.
+SEEN_EVERY = timedelta(minutes=5)
+
+
+def start_browser_session(user: User, user_agent: str | None) -> None:
+    """A row for this browser (committed); its key rides on `user` into login_user."""
+    key = new_secret()
+    db.session.add(SignInSession(user_id=user.id, key_hash=hash_secret(key),
+                                 user_agent=(user_agent or "")[:200]))
+    commit()
+    user.browser_key = key
+
+
+def open_session_for(user: User, key: str) -> SignInSession | None:
+    """The open row behind a cookie's key, its last sight refreshed now and then."""
+    row = db.session.scalar(select(SignInSession).where(
+        SignInSession.key_hash == hash_secret(key), SignInSession.user_id == user.id,
+        SignInSession.ended_at.is_(None)))
+    if row is not None and utcnow() - row.last_seen_at > SEEN_EVERY:
+        row.last_seen_at = utcnow()
+        commit()
+    return row
+
+
+def close_all_browser_sessions(user: User) -> None:
+    """Not committed: part of services.end_all_sessions' transaction."""
+    db.session.execute(update(SignInSession)
+                       .where(SignInSession.user_id == user.id, SignInSession.ended_at.is_(None))
+                       .values(ended_at=utcnow()))
+
+
+def my_browser_sessions(user: User) -> list[SignInSession]:
+    return list(db.session.scalars(
+        select(SignInSession).where(SignInSession.user_id == user.id,
+                                    SignInSession.ended_at.is_(None))
+        .order_by(SignInSession.last_seen_at.desc(), SignInSession.id.desc())))
+
+
+def current_session_id(user: User) -> int | None:
+    key = getattr(user, "browser_key", None)
+    if not key:
+        return None
+    return db.session.scalar(select(SignInSession.id).where(
+        SignInSession.key_hash == hash_secret(key)))
+
+
+def end_browser_session(user: User, session_id: int) -> None:
+    """End one of the member's own browsers; NotFound for anyone else's."""
+    ended = db.session.execute(
+        update(SignInSession).where(SignInSession.id == session_id,
+                                    SignInSession.user_id == user.id,
+                                    SignInSession.ended_at.is_(None))
+        .values(ended_at=utcnow())).rowcount
+    commit()
+    if ended != 1:
+        raise NotFound("No such session of yours.")
+
+
+def my_api_tokens(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
+                               ApiToken.expires_at > utcnow())
+        .order_by(ApiToken.created_at.desc())))
+
+
+def revoke_my_api_token(user: User, token_id: int) -> None:
+    revoked = db.session.execute(
+        update(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id,
+                               ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())).rowcount
+    commit()
+    if revoked != 1:
+        raise NotFound("No such token of yours.")
