@@ -96,6 +96,10 @@ def _init_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     limiter.init_app(app)
 
+    from .accounts.sso import init_sso
+
+    init_sso(app)
+
     from .accounts.services import load_user_from_session
 
     login_manager.init_app(app)
@@ -121,6 +125,7 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from .accounts import (  # noqa: F401  (their routes are on accounts.bp)
         security_views,
+        sso_views,
         staff_member_views,
         staff_views,
     )

@@ -6,9 +6,9 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from ..api.auth import BEARER, bearer_secret, token_required
+from ..api.schemas import ErrorSchema
 from ..errors import Unauthorized, json_error
 from ..extensions import db
-from ..api.schemas import ErrorSchema
 from .api_tokens import issue_api_token, revoke_api_token
 from .models import Practice, School
 from .schemas import MeSchema, PracticeSchema, SchoolSchema, TokenSchema

@@ -1,6 +1,5 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms.fields.choices import SelectChoice
 from wtforms import (
     BooleanField,
     EmailField,
@@ -11,11 +10,11 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from ..errors import Invalid
 from ..text_fields import PlainText
-
 from .models import GRADE_BANDS, SUBJECTS
 from .services import MIN_PASSWORD_LENGTH, normalize_email
 

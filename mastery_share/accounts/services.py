@@ -12,7 +12,15 @@ from ..errors import Invalid, NotFound, Unauthorized
 from ..extensions import db
 from ..text_fields import clean_text
 from ..transaction import commit
-from .models import GRADE_BANDS, SUBJECTS, District, Role, School, User, new_session_nonce
+from .models import (
+    GRADE_BANDS,
+    SUBJECTS,
+    District,
+    Role,
+    School,
+    User,
+    new_session_nonce,
+)
 from .practices import set_new_to_practices
 from .token_models import ApiToken
 
@@ -90,6 +98,11 @@ def authenticate(email: str, password: str) -> User:
             "That email and password do not match an active account. "
             "Check both, or reset your password."
         )
+    from .sso import district_requires_sso
+
+    if district_requires_sso(user):
+        raise Unauthorized("Your district signs you in with its own accounts: use the "
+                           "district sign-in button.")
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         commit()

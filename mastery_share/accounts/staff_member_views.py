@@ -126,3 +126,23 @@ def staff_revoke_invitation(invitation_id: int):
         else:
             flash("The invitation is revoked: its link no longer works.", "success")
     return redirect(url_for("accounts.staff"))
+
+
+@bp.route("/staff/sign-in-rule", methods=["POST"])
+@login_required
+def staff_sign_in_rule():
+    """An admin requires (or stops requiring) the district's own sign-in for every member."""
+    from .sso import set_require_sso
+
+    if StaffActionForm().validate_on_submit():
+        required = request.form.get("require_sso") == "yes"
+        try:
+            set_require_sso(current_user, required)
+        except DomainError as error:
+            if error.status != 422:
+                raise
+            flash(error.message, "danger")
+        else:
+            flash("Members now sign in only through the district." if required else
+                  "Members may sign in with a password again.", "success")
+    return redirect(url_for("accounts.staff"))

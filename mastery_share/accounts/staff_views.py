@@ -22,6 +22,7 @@ from .invitations import (
     preview_staff_csv,
 )
 from .models import Role
+from .sso import district_requires_sso
 from .staff import StaffFilters, list_staff
 from .token_models import Invitation
 from .views import bp
@@ -87,7 +88,8 @@ def staff():
     return render_template("accounts/staff.html", form=form, members=members, total=total,
                            filters=filters, schools=schools, roles=list(Role),
                            pending=pending, action_form=StaffActionForm(),
-                           page=query_page(), per_page=STAFF_PAGE), status
+                           page=query_page(), per_page=STAFF_PAGE,
+                           require_sso=district_requires_sso(current_user)), status
 
 
 @bp.route("/staff/import", methods=["GET", "POST"])
