@@ -37,6 +37,28 @@ def _persistent_secret_key(data_dir: Path) -> str:
     return key
 
 
+def oidc_providers_from_env() -> dict[str, dict]:
+    """District sign-in providers: MASTERY_OIDC_<NAME>_ISSUER, _CLIENT_ID, _CLIENT_SECRET,
+    optional _DOMAINS (comma-separated email domains it may sign in) and _LABEL (the button's
+    name, e.g. "Google"). <NAME> is how the provider is known in links and the database."""
+    providers = {}
+    for key in sorted(os.environ):
+        if not (key.startswith("MASTERY_OIDC_") and key.endswith("_ISSUER")):
+            continue
+        name = key.removeprefix("MASTERY_OIDC_").removesuffix("_ISSUER")
+        prefix = f"MASTERY_OIDC_{name}_"
+        client_id, secret = _env(prefix + "CLIENT_ID"), _env(prefix + "CLIENT_SECRET")
+        if not (_env(key) and client_id and secret):
+            raise RuntimeError(f"{prefix}ISSUER needs {prefix}CLIENT_ID and {prefix}CLIENT_SECRET.")
+        providers[name.lower()] = {
+            "issuer": _env(key).rstrip("/"), "client_id": client_id, "client_secret": secret,
+            "domains": [domain.strip().lower() for domain in
+                        (_env(prefix + "DOMAINS") or "").split(",") if domain.strip()],
+            "label": _env(prefix + "LABEL") or name.capitalize(),
+        }
+    return providers
+
+
 class Config:
     """Embedded defaults for one machine (`make run`)."""
 
@@ -81,6 +103,7 @@ class Config:
         self.MAX_VIDEO_SECONDS = int(_env("MASTERY_MAX_VIDEO_SECONDS", str(20 * 60)))
         # A processing video whose worker has not reported for this long is taken over.
         self.PROCESSING_STALE_AFTER_S = int(_env("MASTERY_PROCESSING_STALE_AFTER_S", "300"))
+        self.OIDC_PROVIDERS = oidc_providers_from_env()
         for key, value in overrides.items():
             setattr(self, key, value)
 
