@@ -39,8 +39,8 @@ def _persistent_secret_key(data_dir: Path) -> str:
 
 def oidc_providers_from_env() -> dict[str, dict]:
     """District sign-in providers: MASTERY_OIDC_<NAME>_ISSUER, _CLIENT_ID, _CLIENT_SECRET,
-    optional _DOMAINS (comma-separated email domains it may sign in) and _LABEL (the button's
-    name, e.g. "Google"). <NAME> is how the provider is known in links and the database."""
+    optional _DOMAINS (comma-separated email domains it may sign in), _LABEL (the button's
+    name, e.g. "Google") and _DISTRICT (the slug of the district it serves). <NAME> is how the provider is known in links and the database."""
     providers = {}
     for key in sorted(os.environ):
         if not (key.startswith("MASTERY_OIDC_") and key.endswith("_ISSUER")):
@@ -55,6 +55,8 @@ def oidc_providers_from_env() -> dict[str, dict]:
             "domains": [domain.strip().lower() for domain in
                         (_env(prefix + "DOMAINS") or "").split(",") if domain.strip()],
             "label": _env(prefix + "LABEL") or name.capitalize(),
+            # The district (its slug) whose people it signs in; with one district, that one.
+            "district": _env(prefix + "DISTRICT"),
         }
     return providers
 

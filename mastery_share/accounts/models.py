@@ -63,10 +63,15 @@ class District(db.Model):
     # Members sign in only through the district's identity provider (OpenID Connect): the
     # password form and HTTP Basic for API tokens refuse them.
     require_sso: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Where a verified district account with no invitation lands, as a teacher; None: it is
+    # asked to get an invitation from a principal.
+    sso_new_members_school_id: Mapped[int | None] = mapped_column(
+        ForeignKey("schools.id", ondelete="SET NULL", use_alter=True,
+                   name="fk_districts_sso_new_members_school_id_schools"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     schools: Mapped[list["School"]] = relationship(
-        back_populates="district", order_by="School.name"
+        back_populates="district", order_by="School.name", foreign_keys="School.district_id"
     )
 
 
@@ -92,7 +97,8 @@ class School(db.Model):
     # Visits per teacher per calendar month (None: no limit).
     monthly_visit_limit: Mapped[int | None] = mapped_column(Integer)
 
-    district: Mapped[District] = relationship(back_populates="schools")
+    district: Mapped[District] = relationship(back_populates="schools",
+                                              foreign_keys=[district_id])
 
 
 # The practices a member marked themselves new to: their practice pages show "Start here" first.

@@ -93,6 +93,33 @@ def _from_invitation(invitation: Invitation, claims: dict) -> User:
     return user
 
 
+def district_of(provider: dict) -> District | None:
+    """The district a provider serves: its configured slug, or the only district there is."""
+    if provider.get("district"):
+        return db.session.scalar(select(District).where(District.slug == provider["district"]))
+    districts = list(db.session.scalars(select(District).limit(2)))
+    return districts[0] if len(districts) == 1 else None
+
+
+def _new_teacher(provider: dict, email: str, claims: dict) -> User:
+    """A verified district account with no invitation: a teacher of the school the district
+    chose for them, or asked to get an invitation when it chose none."""
+    district = district_of(provider)
+    school_id = district.sso_new_members_school_id if district is not None else None
+    if school_id is None:
+        raise NotInvited(f"There is no Mastery Share account for {email} yet. Ask your "
+                         "principal for an invitation, then sign in here again.")
+    try:
+        name = clean_person_name(claims.get("name") or email.split("@")[0])
+    except Invalid:
+        name = email.split("@")[0]
+    user = User(email=email, name=name, role="teacher", school_id=school_id,
+                district_id=district.id, password_hash=None)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
 def sign_in_with(provider_name: str, claims: dict) -> User:
     """The active member these verified ID-token claims belong to (committed link)."""
     provider = providers()[provider_name]
@@ -108,10 +135,10 @@ def sign_in_with(provider_name: str, claims: dict) -> User:
         user = find_user_by_email(email)
         if user is None:
             invitation = pending_invitation(email)
-            if invitation is None:
-                raise NotInvited(f"There is no Mastery Share account for {email} yet. Ask your "
-                                 "principal for an invitation, then sign in here again.")
-            user = _from_invitation(invitation, claims)
+            if invitation is not None:
+                user = _from_invitation(invitation, claims)
+            else:
+                user = _new_teacher(provider, email, claims)
         _link(user, provider_name, subject)
     if not user.active:
         rollback()
@@ -128,6 +155,20 @@ def district_requires_sso(user: User | None) -> bool:
         return False
     return bool(db.session.scalar(select(District.require_sso)
                                   .where(District.id == user.district_id)))
+
+
+def set_new_members_school(actor: User, school_id: int | None) -> None:
+    """Where verified district accounts without an invitation land (None: nowhere)."""
+    from .models import School
+
+    if not actor.is_admin:
+        raise Forbidden("Only district admins decide who may join.")
+    if school_id is not None:
+        school = db.session.get(School, school_id)
+        if school is None or school.district_id != actor.district_id:
+            raise Invalid("Choose one of your district's schools.")
+    db.session.get(District, actor.district_id).sso_new_members_school_id = school_id
+    commit()
 
 
 def set_require_sso(actor: User, required: bool) -> None:

@@ -146,3 +146,23 @@ def staff_sign_in_rule():
             flash("Members now sign in only through the district." if required else
                   "Members may sign in with a password again.", "success")
     return redirect(url_for("accounts.staff"))
+
+
+@bp.route("/staff/new-members", methods=["POST"])
+@login_required
+def staff_new_members_school():
+    """An admin lets verified district accounts without an invitation join one school as
+    teachers, or (no school) asks them to get an invitation."""
+    from ..query_args import form_id
+    from .sso import set_new_members_school
+
+    if StaffActionForm().validate_on_submit():
+        try:
+            set_new_members_school(current_user, form_id("school_id"))
+        except DomainError as error:
+            if error.status != 422:
+                raise
+            flash(error.message, "danger")
+        else:
+            flash("Saved: who may join through the district's sign-in.", "success")
+    return redirect(url_for("accounts.staff"))

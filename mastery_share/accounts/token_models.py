@@ -91,7 +91,7 @@ class SsoIdentity(db.Model):
     """A member's account at an identity provider (`provider` as configured, `subject` its
     stable `sub`): linked at the first district sign-in, by verified email."""
     __tablename__ = "sso_identities"
-    __table_args__ = (UniqueConstraint("provider", "subject", name="one_member_per_account"),)
+    __table_args__ = (UniqueConstraint("provider", "subject"),)  # one member per account
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -46,15 +46,20 @@ def upgrade():
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_sso_identities_user_id_users'),
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_sso_identities')),
-        sa.UniqueConstraint('provider', 'subject', name=op.f('uq_sso_identities_one_member_per_account')),
+        sa.UniqueConstraint('provider', 'subject', name=op.f('uq_sso_identities_provider')),
     )
     op.create_index(op.f('ix_sso_identities_user_id'), 'sso_identities', ['user_id'])
     with op.batch_alter_table('districts') as batch_op:
         batch_op.add_column(sa.Column('require_sso', sa.Boolean(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('sso_new_members_school_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key('fk_districts_sso_new_members_school_id_schools', 'schools',
+                                    ['sso_new_members_school_id'], ['id'], ondelete='SET NULL')
 
 
 def downgrade():
     with op.batch_alter_table('districts') as batch_op:
+        batch_op.drop_constraint('fk_districts_sso_new_members_school_id_schools', type_='foreignkey')
+        batch_op.drop_column('sso_new_members_school_id')
         batch_op.drop_column('require_sso')
     op.drop_index(op.f('ix_sso_identities_user_id'), table_name='sso_identities')
     op.drop_table('sso_identities')

@@ -163,3 +163,19 @@ def test_entra_ids_domain_verified_claim_counts_as_a_verified_email():
         == "a@district.example.org"
     with pytest.raises(Exception, match="verified email"):
         _verified_email(provider, {"email": "a@district.example.org", "xms_edov": False})
+
+
+def test_where_the_district_allows_it_a_new_district_account_joins_as_a_teacher(
+        client, admin, school, provider):
+    from mastery_share.accounts.models import User
+    from mastery_share.accounts.sso import set_new_members_school
+
+    set_new_members_school(admin, school.id)
+    answer, _ = sso_round_trip(client)
+    assert answer.status_code == 302
+    member = db.session.query(User).filter_by(email="ana.alvarez@district.example.org").one()
+    assert (member.role, member.school_id, member.password_hash) == ("teacher", school.id, None)
+    set_new_members_school(admin, None)
+    provider.knobs.person = Person(sub="someone-new", email="new.person@district.example.org")
+    client.post("/sign-out", data={"csrf_token": csrf_token(client, "/")})
+    assert sso_round_trip(client)[0].status_code == 403
