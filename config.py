@@ -66,6 +66,7 @@ class Config:
 
     DEBUG = False
     TESTING = False
+    DEFAULT_LOG_FORMAT = "text"
 
     def __init__(self, data_dir: str | os.PathLike | None = None, **overrides) -> None:
         data_dir = _data_dir(data_dir)
@@ -106,6 +107,8 @@ class Config:
         # A processing video whose worker has not reported for this long is taken over.
         self.PROCESSING_STALE_AFTER_S = int(_env("MASTERY_PROCESSING_STALE_AFTER_S", "300"))
         self.OIDC_PROVIDERS = oidc_providers_from_env()
+        # "json": one JSON object per log line, with the request id; "text": for a terminal.
+        self.LOG_FORMAT = _env("MASTERY_LOG_FORMAT", self.DEFAULT_LOG_FORMAT)
         for key, value in overrides.items():
             setattr(self, key, value)
 
@@ -146,6 +149,7 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    DEFAULT_LOG_FORMAT = "json"
 
     def _fallback_secret(self, data_dir: Path) -> str:
         raise RuntimeError(

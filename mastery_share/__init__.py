@@ -43,6 +43,9 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
     from .cli import register_cli
     from .templating import register_template_helpers
 
+    from .request_ids import register_request_ids
+
+    register_request_ids(app)
     register_error_handlers(app)
     register_request_guard(app)
     register_security_headers(app)
@@ -134,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
     from .api import init_api
     from .comments.views import bp as comments_bp
     from .main.views import bp as main_bp
+    from .readiness import bp as readiness_bp
     from .notifications.views import bp as notifications_bp
     from .transcripts.views import bp as transcripts_bp
     from .search.views import bp as search_bp
@@ -145,6 +149,7 @@ def _register_blueprints(app: Flask) -> None:
     from .visits.views import bp as visits_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(readiness_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(videos_bp)
     app.register_blueprint(search_bp)

@@ -76,7 +76,11 @@ _HTTP_CODES = {
 
 
 def json_error(status: int, message: str, code: str | None = None, fields: dict | None = None):
+    from .request_ids import current_request_id
+
     body = {"error": {"code": code or _HTTP_CODES.get(status, "error"), "message": message}}
+    if current_request_id():
+        body["error"]["request_id"] = current_request_id()
     if fields:
         body["error"]["fields"] = fields
     response = jsonify(body)
@@ -119,7 +123,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
-        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)  # with its request id
         message = "Something went wrong on our side. It has been logged; please try again."
         if wants_json():
             return json_error(500, message, code="internal_error")

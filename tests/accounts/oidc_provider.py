@@ -39,6 +39,7 @@ class Knobs:
     audience: str | None = None  # None: the client's own id
     expired: bool = False
     foreign_key: bool = False  # sign with a key the JWKS does not publish
+    wrong_nonce: bool = False  # answer another sign-in's nonce (a token replayed into this one)
     person: Person = field(default_factory=Person)
 
 
@@ -75,7 +76,8 @@ class OidcProvider:
         claims = {"iss": self.url, "sub": person.sub, "aud": self.knobs.audience or CLIENT_ID,
                   "iat": now - (600 if self.knobs.expired else 0),
                   "exp": now - 300 if self.knobs.expired else now + 300,
-                  "nonce": grant["nonce"], "email": person.email,
+                  "nonce": "another-sign-in" if self.knobs.wrong_nonce else grant["nonce"],
+                  "email": person.email,
                   "email_verified": person.email_verified, "name": person.name}
         key = self.foreign if self.knobs.foreign_key else self.key
         return jwt.encode({"alg": "RS256", "kid": "test-key"}, claims, key)

@@ -81,7 +81,7 @@ def test_an_uninvited_district_email_is_asked_to_get_an_invitation(client, provi
 
 
 @pytest.mark.parametrize("knob, value", [("audience", "someone-else"), ("expired", True),
-                                         ("foreign_key", True)])
+                                         ("foreign_key", True), ("wrong_nonce", True)])
 def test_a_token_for_another_app_an_expired_one_or_a_forged_one_is_refused(
         client, make_user, provider, knob, value):
     make_user("teacher", email_="ana.alvarez@district.example.org")
