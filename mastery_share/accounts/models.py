@@ -63,15 +63,10 @@ class District(db.Model):
     # Members sign in only through the district's identity provider (OpenID Connect): the
     # password form and HTTP Basic for API tokens refuse them.
     require_sso: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
-    # Where a verified district account with no invitation lands, as a teacher; None: it is
-    # asked to get an invitation from a principal.
-    sso_new_members_school_id: Mapped[int | None] = mapped_column(
-        ForeignKey("schools.id", ondelete="SET NULL", use_alter=True,
-                   name="fk_districts_sso_new_members_school_id_schools"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     schools: Mapped[list["School"]] = relationship(
-        back_populates="district", order_by="School.name", foreign_keys="School.district_id"
+        back_populates="district", order_by="School.name"
     )
 
 
@@ -96,9 +91,12 @@ class School(db.Model):
     visit_cancel_cutoff_hours: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Visits per teacher per calendar month (None: no limit).
     monthly_visit_limit: Mapped[int | None] = mapped_column(Integer)
+    # A verified district account with no invitation joins this school as a teacher (at most
+    # one school of a district; none: such people are asked to get an invitation).
+    takes_new_sso_members: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                        server_default="0")
 
-    district: Mapped[District] = relationship(back_populates="schools",
-                                              foreign_keys=[district_id])
+    district: Mapped[District] = relationship(back_populates="schools")
 
 
 # The practices a member marked themselves new to: their practice pages show "Start here" first.

@@ -19,7 +19,7 @@ from ..errors import Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..transaction import commit, rollback
 from .invitations import pending_invitation
-from .models import District, User
+from .models import District, School, User
 from .services import clean_person_name, find_user_by_email, normalize_email
 from .token_models import Invitation, SsoIdentity
 
@@ -105,7 +105,10 @@ def _new_teacher(provider: dict, email: str, claims: dict) -> User:
     """A verified district account with no invitation: a teacher of the school the district
     chose for them, or asked to get an invitation when it chose none."""
     district = district_of(provider)
-    school_id = district.sso_new_members_school_id if district is not None else None
+    school_id = db.session.scalar(
+        select(School.id).where(School.district_id == district.id,
+                                School.takes_new_sso_members.is_(True)).limit(1)
+    ) if district is not None else None
     if school_id is None:
         raise NotInvited(f"There is no Mastery Share account for {email} yet. Ask your "
                          "principal for an invitation, then sign in here again.")
@@ -159,15 +162,15 @@ def district_requires_sso(user: User | None) -> bool:
 
 def set_new_members_school(actor: User, school_id: int | None) -> None:
     """Where verified district accounts without an invitation land (None: nowhere)."""
-    from .models import School
-
     if not actor.is_admin:
         raise Forbidden("Only district admins decide who may join.")
     if school_id is not None:
         school = db.session.get(School, school_id)
         if school is None or school.district_id != actor.district_id:
             raise Invalid("Choose one of your district's schools.")
-    db.session.get(District, actor.district_id).sso_new_members_school_id = school_id
+    db.session.execute(update(School).where(School.district_id == actor.district_id)
+                       .values(takes_new_sso_members=School.id == school_id
+                               if school_id is not None else False))
     commit()
 
 

@@ -21,6 +21,7 @@ from ..extensions import db
 from ..forms_support import show_error_on_form
 from ..media.storage import ObjectNotFound
 from ..videos.forms import practice_choices
+from ..videos.playback import ClosingBody
 from ..videos.storage_access import media_storage
 from ..videos.visibility import can_view
 from .evidence import MAX_EVIDENCE_BYTES, check_in_with_evidence, evidence_for_owner
@@ -260,18 +261,7 @@ def evidence(check_in_id: int):
         raise NotFound("The photo or clip is missing from storage.") from None
     response = send_file(source, mimetype=found.media_type, conditional=local is not None,
                          max_age=0)
-    response.response = _closing(response.response)
+    response.response = ClosingBody(response.response)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Disposition"] = "inline"
     return response
-
-
-def _closing(body):
-    """Close the file even when a player drops the connection mid-range and the server
-    never calls close() (as videos.playback does for renditions)."""
-    try:
-        yield from body
-    finally:
-        close = getattr(body, "close", None)
-        if close is not None:
-            close()

@@ -41,15 +41,28 @@ def _key_for(video: Video, name: str) -> tuple[str, str]:
     raise NotFound("No such media for this video.")
 
 
-def _closing(body):
+class ClosingBody:
     """Close the file even when the player drops the connection mid-range (browsers do on
-    every seek) and the server never calls close(): the generator's finaliser does it."""
-    try:
-        yield from body
-    finally:
-        close = getattr(body, "close", None)
+    every seek) and the server never calls close(), or never starts reading the body at all
+    (a reset before the first byte): closing happens at the end of the body, on close(), or
+    when the response is dropped, whichever comes first."""
+
+    def __init__(self, body):
+        self._body = body
+
+    def __iter__(self):
+        try:
+            yield from self._body
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        close = getattr(self._body, "close", None)
         if close is not None:
             close()
+
+    def __del__(self):
+        self.close()
 
 
 def media_cache_control(video: Video, name: str) -> str:
@@ -73,7 +86,7 @@ def media_response(video: Video, name: str):
         if not local.is_file():
             raise NotFound("The file is missing from storage.")
         response = send_file(local, mimetype=mime, conditional=True, max_age=0)
-        response.response = _closing(response.response)
+        response.response = ClosingBody(response.response)
         response.headers["Cache-Control"] = cache_control
         return response
     if name == "captions.vtt":

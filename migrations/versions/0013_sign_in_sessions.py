@@ -51,15 +51,15 @@ def upgrade():
     op.create_index(op.f('ix_sso_identities_user_id'), 'sso_identities', ['user_id'])
     with op.batch_alter_table('districts') as batch_op:
         batch_op.add_column(sa.Column('require_sso', sa.Boolean(), server_default='0', nullable=False))
-        batch_op.add_column(sa.Column('sso_new_members_school_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key('fk_districts_sso_new_members_school_id_schools', 'schools',
-                                    ['sso_new_members_school_id'], ['id'], ondelete='SET NULL')
+    with op.batch_alter_table('schools') as batch_op:
+        batch_op.add_column(sa.Column('takes_new_sso_members', sa.Boolean(), server_default='0',
+                                      nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('schools') as batch_op:
+        batch_op.drop_column('takes_new_sso_members')
     with op.batch_alter_table('districts') as batch_op:
-        batch_op.drop_constraint('fk_districts_sso_new_members_school_id_schools', type_='foreignkey')
-        batch_op.drop_column('sso_new_members_school_id')
         batch_op.drop_column('require_sso')
     op.drop_index(op.f('ix_sso_identities_user_id'), table_name='sso_identities')
     op.drop_table('sso_identities')
