@@ -10,10 +10,12 @@ from wtforms.fields.choices import SelectChoice
 from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..forms_support import show_error_on_form
+from ..query_args import form_id
 from ..videos.models import Video
 from .forms import HandVideosForm, StaffActionForm, StaffChangeForm
 from .invitations import invitable_roles, invitable_schools
 from .models import Role, User
+from .sso import set_new_members_school, set_require_sso
 from .staff import (
     get_staff_member,
     hand_videos,
@@ -98,54 +100,44 @@ def staff_hand_videos(user_id: int):
     return redirect(url_for("accounts.staff_member", user_id=member.id))
 
 
-@bp.route("/staff/invitations/<id:invitation_id>/resend", methods=["POST"])
-@login_required
-def staff_resend_invitation(invitation_id: int):
+def _staff_action(action, success) -> object:
+    """Run one staff-page button's service (CSRF checked): its 422 is flashed on the staff
+    page, a 403 or 404 is the error page; `success(result)` words the flash."""
     if StaffActionForm().validate_on_submit():
         try:
-            invitation = resend_invitation(current_user, invitation_id)
+            result = action()
         except DomainError as error:
             if error.status != 422:
                 raise
             flash(error.message, "danger")
         else:
-            flash(f"A fresh invitation is on its way to {invitation.email}.", "success")
+            flash(success(result), "success")
     return redirect(url_for("accounts.staff"))
+
+
+@bp.route("/staff/invitations/<id:invitation_id>/resend", methods=["POST"])
+@login_required
+def staff_resend_invitation(invitation_id: int):
+    return _staff_action(lambda: resend_invitation(current_user, invitation_id),
+                         lambda sent: f"A fresh invitation is on its way to {sent.email}.")
 
 
 @bp.route("/staff/invitations/<id:invitation_id>/revoke", methods=["POST"])
 @login_required
 def staff_revoke_invitation(invitation_id: int):
-    if StaffActionForm().validate_on_submit():
-        try:
-            revoke_invitation(current_user, invitation_id)
-        except DomainError as error:
-            if error.status != 422:
-                raise
-            flash(error.message, "danger")
-        else:
-            flash("The invitation is revoked: its link no longer works.", "success")
-    return redirect(url_for("accounts.staff"))
+    return _staff_action(lambda: revoke_invitation(current_user, invitation_id),
+                         lambda _: "The invitation is revoked: its link no longer works.")
 
 
 @bp.route("/staff/sign-in-rule", methods=["POST"])
 @login_required
 def staff_sign_in_rule():
     """An admin requires (or stops requiring) the district's own sign-in for every member."""
-    from .sso import set_require_sso
-
-    if StaffActionForm().validate_on_submit():
-        required = request.form.get("require_sso") == "yes"
-        try:
-            set_require_sso(current_user, required)
-        except DomainError as error:
-            if error.status != 422:
-                raise
-            flash(error.message, "danger")
-        else:
-            flash("Members now sign in only through the district." if required else
-                  "Members may sign in with a password again.", "success")
-    return redirect(url_for("accounts.staff"))
+    required = request.form.get("require_sso") == "yes"
+    return _staff_action(
+        lambda: set_require_sso(current_user, required),
+        lambda _: ("Members now sign in only through the district." if required else
+                   "Members may sign in with a password again."))
 
 
 @bp.route("/staff/new-members", methods=["POST"])
@@ -153,16 +145,5 @@ def staff_sign_in_rule():
 def staff_new_members_school():
     """An admin lets verified district accounts without an invitation join one school as
     teachers, or (no school) asks them to get an invitation."""
-    from ..query_args import form_id
-    from .sso import set_new_members_school
-
-    if StaffActionForm().validate_on_submit():
-        try:
-            set_new_members_school(current_user, form_id("school_id"))
-        except DomainError as error:
-            if error.status != 422:
-                raise
-            flash(error.message, "danger")
-        else:
-            flash("Saved: who may join through the district's sign-in.", "success")
-    return redirect(url_for("accounts.staff"))
+    return _staff_action(lambda: set_new_members_school(current_user, form_id("school_id")),
+                         lambda _: "Saved: who may join through the district's sign-in.")

@@ -162,7 +162,7 @@ def test_deactivated_members_are_not_notified(host, make_user, other_school, ope
 
 
 def test_real_processing_tells_the_owner_that_a_video_is_ready_or_failed(
-        make_user, clips, share):
+        make_user, clips, share):  # noqa: F811
     owner = make_user("teacher")
     ready = share(owner, clips.short, title="Station rotation")
     broken = share(owner, clips.text, title="My notes")

@@ -49,3 +49,15 @@ def set_school(school, **rules):
     for name, value in rules.items():
         setattr(school, name, value)
     db.session.commit()
+
+
+@pytest.fixture
+def approving_school(other_school):
+    """The visitor's school, where visits to other schools need the principal's approval."""
+    set_school(other_school, requires_visit_approval=True)
+    return other_school
+
+
+@pytest.fixture
+def visitors_principal(make_user, approving_school):
+    return make_user("principal", school_=approving_school, name="Pat Principal")

@@ -15,17 +15,6 @@ from tests.conftest import csrf_token, message_text, outbox_messages, sign_in
 from tests.visits.conftest import set_school
 
 
-@pytest.fixture
-def approving_school(other_school):
-    set_school(other_school, requires_visit_approval=True)
-    return other_school
-
-
-@pytest.fixture
-def visitors_principal(make_user, approving_school):
-    return make_user("principal", school_=approving_school, name="Pat Principal")
-
-
 def test_a_booking_waits_for_approval_when_the_visitors_school_requires_it(
         host, visitor, approving_school, visitors_principal, open_slot, app):
     booking = book_slot(visitor, open_slot(host).id)
