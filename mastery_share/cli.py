@@ -21,6 +21,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(school_group)
     app.cli.add_command(videos_group)
     app.cli.add_command(search_group)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("seed-demo")
@@ -115,3 +117,46 @@ def reprocess_command(video_id):
     except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Video {video.id} queued for processing ({video.title}).")
+
+
+@click.command("backup")
+@click.argument("archive", required=False, type=click.Path(dir_okay=False))
+def backup_command(archive):
+    """Write the database, a media manifest and the local media into one .tar (default:
+    <data dir>/backups/mastery-<time>.tar)."""
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from flask import current_app
+
+    from .backup import BackupError, create_backup
+
+    if archive is None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        archive = Path(current_app.config["DATA_DIR"]) / "backups" / f"mastery-{stamp}.tar"
+    try:
+        manifest = create_backup(Path(archive))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    missing = [entry["key"] for entry in manifest["media"] if entry.get("missing")]
+    click.echo(f"Backed up the {manifest['database']} database and "
+               f"{len(manifest['media']) - len(missing)} media files to {archive}.")
+    for key in missing:
+        click.echo(f"Warning: {key} was missing from the media store.", err=True)
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+def restore_command(archive):
+    """Load a backup into this empty instance (database, media), then rebuild search."""
+    from pathlib import Path
+
+    from .backup import BackupError, restore_backup
+
+    try:
+        manifest = restore_backup(Path(archive))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored the database (revision {manifest['alembic_revision']}) and "
+               f"{sum(1 for entry in manifest['media'] if 'sha256' in entry)} media files; "
+               "search is rebuilt.")
