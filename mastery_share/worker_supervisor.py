@@ -61,6 +61,11 @@ class WorkerSupervisor:
         self._write(RUNNING)
         self._thread.start()
 
+    def stopping(self) -> None:
+        """The server is shutting down: a worker that exits now is not restarted (Ctrl-C
+        reaches the whole process group, the worker perhaps before the web server)."""
+        self._stopping.set()
+
     def stop(self, timeout_s: float = 20.0) -> None:
         """Stop the worker as Ctrl-C would (it finishes running jobs), then kill it."""
         self._stopping.set()
