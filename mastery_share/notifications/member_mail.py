@@ -89,12 +89,24 @@ def send_member_mail(user: User, topic: MailTopic, mail: Mail) -> bool:
     return True
 
 
-def mail_notification(user: User, kind: NotificationKind, text: str, url: str) -> None:
+def wanting_it_now(people: list[User], topic: MailTopic) -> list[User]:
+    """Those of `people` whose choice for `topic` is "right away" (one query for them all)."""
+    stored = dict(db.session.execute(
+        select(MailPreference.user_id, MailPreference.choice).where(
+            MailPreference.user_id.in_([person.id for person in people]),
+            MailPreference.topic == topic.value)).all()) if people else {}
+    return [person for person in people
+            if stored.get(person.id, topic.default.value) == MailChoice.IMMEDIATELY.value]
+
+
+def mail_notifications(people: list[User], kind: NotificationKind, text: str, url: str) -> None:
     """For topics without a mail of their own: the notification itself, mailed right away
-    when the member chose so (the others read it in the app or in the weekly digest)."""
+    to those who chose so (the others read it in the app or in the weekly digest)."""
     topic = kind.topic
     if topic.has_own_mail:
         return
-    body = render_template("notifications/mail/notification.txt", name=user.name, text=text,
-                           link=public_base_url() + url)
-    send_member_mail(user, topic, Mail(to=user.email, subject=text[:120], text=body))
+    for user in wanting_it_now(people, topic):
+        body = render_template("notifications/mail/notification.txt", name=user.name,
+                               text=text, link=public_base_url() + url)
+        queue_mail(with_unsubscribe(user, topic, Mail(to=user.email, subject=text[:120],
+                                                      text=body)))

@@ -35,11 +35,12 @@ def notify(recipients: User | Iterable[User], kind: NotificationKind, text: str,
     may no longer watch it reads `HIDDEN_VIDEO_TEXT` instead (`readable`). Its mail, for the topics that have no mail of their own,
     goes out after the commit if the member asked for it right away (member_mail.py).
     """
-    from .member_mail import mail_notification
+    from .member_mail import mail_notifications
 
     people = [recipients] if isinstance(recipients, User) else list(recipients)
     text = one_line(text)[:TEXT_LIMIT]
     made, seen = [], set()
+    people_by_id = {person.id: person for person in people if person is not None}
     for person in people:
         if person is None or person.id in seen or not person.active:
             continue
@@ -50,7 +51,8 @@ def notify(recipients: User | Iterable[User], kind: NotificationKind, text: str,
                                     video_id=video_id, created_at=utcnow())
         db.session.add(notification)
         made.append(notification)
-        mail_notification(person, kind, text, url)
+    mail_notifications([people_by_id[notification.user_id] for notification in made],
+                       kind, text, url)
     return made
 
 
