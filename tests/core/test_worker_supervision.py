@@ -219,3 +219,28 @@ def test_a_healthy_worker_shows_no_pause_and_stopping_serve_clears_its_state(ser
     assert state is not None and state.state == "running" and not state.paused
     server.stop()
     assert read_worker_state(server.data_dir) is None
+
+
+def test_sigterm_during_a_transcode_loses_no_video(serve, tmp_path, monkeypatch):
+    """A service manager stops `flask serve` (SIGTERM to its pid alone) while a video is being
+    transcoded: every process ends, and the next start finishes that video."""
+    # The next start takes the abandoned video over once its heartbeat is this old.
+    monkeypatch.setenv("MASTERY_PROCESSING_STALE_AFTER_S", "5")
+    server = serve()
+    auth = _token(server)
+    clip = make_clip(tmp_path / "long.mp4", size="1280x720", seconds=30,
+                     codec=["-c:v", "mpeg4", "-q:v", "6"])
+    video_id = _share(server, auth, clip)
+    assert wait_until(lambda: _video(server, auth, video_id)["status"] == "processing",
+                      timeout=PROCESSING_CEILING_S), "processing never started"
+    server.process.send_signal(signal.SIGTERM)
+    server.process.wait(timeout=120)
+    assert wait_until(lambda: subprocess.run(["pgrep", "-g", str(server.process.pid)],
+                                             capture_output=True).stdout.strip() == b""), \
+        f"processes outlived flask serve:\n{server.output()}"
+
+    again = serve()
+    finished = wait_until(lambda: _video(again, auth, video_id)["progress"] == 100,
+                          timeout=PROCESSING_CEILING_S)
+    assert finished, f"the video was left behind:\n{again.output()}"
+    assert _video(again, auth, video_id)["status"] == "ready"
