@@ -166,3 +166,27 @@ def test_browsing_without_words_reads_no_caption_cue(indexed):
     backend, viewer = indexed
     for statement, scans in _plans(backend, SearchRequest(viewer=viewer)):
         assert ("Seq Scan", "search_cues") not in scans, statement
+
+
+@pytest.mark.parametrize("words", ["bandor komiel", "bandor", "bando*", "bandor -komiel"])
+def test_a_pooled_page_is_the_best_of_the_newest_matches_and_newest_title_matches(
+        indexed, monkeypatch, words):
+    backend, viewer = indexed
+    everything = backend.query(SearchRequest(viewer=viewer, text=words, per_page=500))
+    assert everything.total > 5
+    ids_of_all = {hit.video_id for hit in everything.hits}
+    monkeypatch.setattr(answer, "RANK_POOL", 5)
+    pooled = backend.query(SearchRequest(viewer=viewer, text=words, per_page=3))
+    assert pooled.total == everything.total and pooled.facets == everything.facets
+    assert len(pooled.hits) == 3 and {hit.video_id for hit in pooled.hits} <= ids_of_all
+    # Ranked among a pool: the five newest matches with the words in the title (the only
+    # short field these made-up words are in), and the five newest of all (newer videos
+    # have higher ids here).
+    newest = sorted(ids_of_all, reverse=True)[:5]
+    newest_titled = sorted((hit.video_id for hit in everything.hits
+                            if "title" in hit.highlights), reverse=True)[:5]
+    assert {hit.video_id for hit in pooled.hits} <= set(newest) | set(newest_titled)
+    by_score = sorted((hit for hit in everything.hits
+                       if hit.video_id in set(newest) | set(newest_titled)),
+                      key=lambda hit: (-hit.score, -hit.video_id))
+    assert [hit.video_id for hit in pooled.hits] == [hit.video_id for hit in by_score[:3]]

@@ -36,15 +36,24 @@ ENGLISH = literal_column("'english'::regconfig")
 
 class SearchDocument(db.Model):
     """One ready video, narrow: what matching, the visibility rule, the facets and ranking
-    read for every matching video. Counting the ~70,000 matches of a common word reads these
-    rows, so the long texts live in search_texts, and the wide `document` vector is moved out
-    of line (toast_tuple_target) and only read for the page being ranked."""
+    read for every matching video. Counting the ~40,000 matches of a common word at 100,000
+    videos reads these rows, so every text lives in search_texts, and both vectors are kept
+    out of line (toast_tuple_target, and `fields` stored EXTERNAL by migration 0014): a row
+    is its ids, facets and date, about 170 bytes, and a vector is read only to rank the page
+    or to recheck a weighted match."""
 
     __tablename__ = "search_documents"
     __table_args__ = (
         Index("ix_search_documents_document", "document", postgresql_using="gin"),
         Index("ix_search_documents_fields", "fields", postgresql_using="gin"),
-        {"info": POSTGRESQL_ONLY, "postgresql_with": {"toast_tuple_target": "1024"}},
+        Index("ix_search_documents_description_vector", "description_vector",
+              postgresql_using="gin"),
+        Index("ix_search_documents_transcript_vector", "transcript_vector",
+              postgresql_using="gin"),
+        # The newest matches of a common word (the ranking pool, "newest first") are found by
+        # walking this backwards, not by sorting every match.
+        Index("ix_search_documents_created_at", text("created_at DESC"), text("video_id DESC")),
+        {"info": POSTGRESQL_ONLY, "postgresql_with": {"toast_tuple_target": "256"}},
     )
 
     video_id: Mapped[int] = mapped_column(ForeignKey("videos.id", ondelete="CASCADE"),
@@ -59,17 +68,16 @@ class SearchDocument(db.Model):
     level: Mapped[str] = mapped_column(String(16), server_default="getting_started")
     practice_slugs: Mapped[list[str]] = mapped_column(ARRAY(Text))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    # The short fields a member may name ("title:", "teacher:" ...), shown or read as text.
-    title: Mapped[str] = mapped_column(Text)
-    practice_text: Mapped[str] = mapped_column(Text)  # slugs and names, for "practice:"
-    teacher_name: Mapped[str] = mapped_column(Text)
-    school_name: Mapped[str] = mapped_column(Text)
     # Every searchable field: title A, practices B, description C, the rest D.
     document: Mapped[str] = mapped_column(TSVECTOR)
-    # The short fields alone, each under its own weight (FIELD_WEIGHTS): small enough to stay
-    # in the row, so "practice:blended-learning" checks its phrase without reading `document`
-    # or parsing any text again.
+    # The short fields a member may name ("title:", "teacher:" ...), each under its own weight
+    # (FIELD_WEIGHTS): "practice:blended-learning" checks its phrase in this small vector,
+    # never in `document`.
     fields: Mapped[str] = mapped_column(TSVECTOR, server_default="")
+    # The long texts' own words, for "said:" and "description:" (out of line like `document`,
+    # but here, so their matches are counted from this row and not joined from search_texts).
+    description_vector: Mapped[str] = mapped_column(TSVECTOR, server_default="")
+    transcript_vector: Mapped[str] = mapped_column(TSVECTOR, server_default="")
 
 
 # The weight each short field has in SearchDocument.fields.
@@ -88,26 +96,17 @@ Index("ix_search_documents_subject_words", subject_vector(SearchDocument.__table
 
 
 class SearchText(db.Model):
-    """The long texts of an indexed video: read for the snippets of a results page, and
-    searched (through their own indexes) only when a member names them ("said:")."""
+    """The texts of an indexed video, read only for the snippets of a results page."""
 
     __tablename__ = "search_texts"
-    __table_args__ = (
-        Index("ix_search_texts_description_vector", "description_vector",
-              postgresql_using="gin"),
-        Index("ix_search_texts_transcript_vector", "transcript_vector", postgresql_using="gin"),
-        # Every long value out of line: "said:day" reads the row of each of its ~27,000
-        # matches (for its video_id), so a row is a few pointers, not kilobytes.
-        {"info": POSTGRESQL_ONLY, "postgresql_with": {"toast_tuple_target": "128"}},
-    )
+    __table_args__ = ({"info": POSTGRESQL_ONLY, "postgresql_with": {"toast_tuple_target": "128"}},)
 
     video_id: Mapped[int] = mapped_column(
         ForeignKey("search_documents.video_id", ondelete="CASCADE"), primary_key=True,
         autoincrement=False)
+    title: Mapped[str] = mapped_column(Text, server_default="")
     description: Mapped[str] = mapped_column(Text)
     transcript: Mapped[str] = mapped_column(Text)
-    description_vector: Mapped[str] = mapped_column(TSVECTOR)
-    transcript_vector: Mapped[str] = mapped_column(TSVECTOR)
 
 
 class SearchCue(db.Model):

@@ -13,25 +13,23 @@ from sqlalchemy import (
     func,
     not_,
     or_,
-    select,
     true,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..backend import SearchFilters, Viewer
-from .models import FIELD_WEIGHTS, SearchDocument, SearchText, subject_vector
+from .models import FIELD_WEIGHTS, SearchDocument, subject_vector
 from .parse import EVERYTHING, NOTHING, Grade, Words
 
 docs = SearchDocument.__table__.c
-texts = SearchText.__table__.c
 
 
 def tsquery(text: str) -> ColumnElement:
     return cast(text, TSQUERY)
 
 
-_LONG_FIELDS = {"description": texts.description_vector, "transcript": texts.transcript_vector}
+_LONG_FIELDS = {"description": docs.description_vector, "transcript": docs.transcript_vector}
 # A lexeme of a normalised tsquery ('it''s'), and its prefix mark.
 _LEXEME = re.compile(r"'(?:[^']|'')*'(:\*)?")
 
@@ -44,13 +42,12 @@ def weighted(operand: str, weight: str) -> str:
 
 def _matches(field: str, operand: str) -> ColumnElement[bool]:
     """Documents whose `field` holds the words, each through an index: `document` for any
-    field, `fields` (under the field's weight) for a short one, search_texts' for a long one,
+    field, `fields` (under the field's weight) for a short one, its own vector for a long one,
     and its expression index for the subject."""
-    if field in _LONG_FIELDS:
-        return docs.video_id.in_(select(texts.video_id)
-                                 .where(_LONG_FIELDS[field].bool_op("@@")(tsquery(operand))))
     if field in FIELD_WEIGHTS:
         return docs.fields.bool_op("@@")(tsquery(weighted(operand, FIELD_WEIGHTS[field])))
+    if field in _LONG_FIELDS:
+        return _LONG_FIELDS[field].bool_op("@@")(tsquery(operand))
     if field == "subject_text":
         return subject_vector(docs.subject).bool_op("@@")(tsquery(operand))
     return docs.document.bool_op("@@")(tsquery(operand))

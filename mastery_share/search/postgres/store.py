@@ -84,18 +84,17 @@ _UPSERT_DOCUMENTS = _upsert(
     subject=bindparam("p_subject"), level=bindparam("p_level"),
     practice_slugs=bindparam("p_practice_slugs", type_=ARRAY(Text())),
     created_at=bindparam("p_created_at", type_=UTCDateTime()),
-    title=bindparam("p_title"), practice_text=bindparam("p_practice_text"),
-    teacher_name=bindparam("p_teacher_name"), school_name=bindparam("p_school_name"),
     document=(_vector("p_title", "A").op("||")(_vector("p_practice_text", "B"))
               .op("||")(_vector("p_description", "C")).op("||")(_vector("p_others", "D"))),
     fields=(_vector("p_title", "A").op("||")(_vector("p_practice_text", "B"))
             .op("||")(_vector("p_teacher_name", "C")).op("||")(_vector("p_school_name", "D"))),
+    description_vector=_vector("p_description"), transcript_vector=_vector("p_transcript"),
 )
 _UPSERT_TEXTS = _upsert(
     _texts,
-    video_id=bindparam("p_video_id"), description=bindparam("p_description"),
-    transcript=bindparam("p_transcript"), description_vector=_vector("p_description"),
-    transcript_vector=_vector("p_transcript"),
+    video_id=bindparam("p_video_id"), title=bindparam("p_title"),
+    description=bindparam("p_description"),
+    transcript=bindparam("p_transcript"),
 )
 _INSERT_CUES = insert(_cues).values(
     video_id=bindparam("p_video_id"), position=bindparam("p_position"),
