@@ -37,10 +37,10 @@ ENGLISH = literal_column("'english'::regconfig")
 class SearchDocument(db.Model):
     """One ready video, narrow: what matching, the visibility rule, the facets and ranking
     read for every matching video. Counting the ~40,000 matches of a common word at 100,000
-    videos reads these rows, so every text lives in search_texts, and both vectors are kept
-    out of line (toast_tuple_target, and `fields` stored EXTERNAL by migration 0014): a row
-    is its ids, facets and date, about 170 bytes, and a vector is read only to rank the page
-    or to recheck a weighted match."""
+    videos reads these rows, so every text lives in search_texts and the long vectors
+    (`document`, description, transcript) are kept out of line (toast_tuple_target): a row is
+    its ids, facets, date and the small `fields` vector, kept in line (STORAGE MAIN, migration
+    0014) because weighted matches ("practice:") recheck it in every candidate row."""
 
     __tablename__ = "search_documents"
     __table_args__ = (
