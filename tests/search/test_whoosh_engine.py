@@ -167,6 +167,64 @@ def test_the_fast_analyzers_give_whooshs_tokens(fast, whoosh):
         assert fast.words(text) == [token.text for token in whoosh(text, mode="index")]
 
 
+def _library_texts() -> list[str]:
+    """Transcript-like texts: common and stop words, capitals, punctuation, numbers, and a
+    word near every length, from a fixed seed."""
+    import random
+
+    rng = random.Random(5)
+    words = ("the they them grouping groups grouped Exit tickets ticket a an of is Maria's "
+             "U.S.A. 3.14 students' day days, day. café İstanbul straße re-teach x "
+             "differentiation extraordinarily-long-word-with-hyphens e.g. then there").split()
+    texts = TEXTS + [" ".join(rng.choice(words) for _ in range(rng.randint(1, 400)))
+                     for _ in range(60)]
+    return texts + ["grouping " * 80, "they " + "filler words here " * 30 + "they"]
+
+
+def test_the_passages_cut_in_one_loop_are_whooshs(engine):
+    """The highlighter's spans and passages are those of Whoosh's token chain and
+    ContextFragmenter / WholeFragmenter, on texts long and short, for several word sets."""
+    from whoosh import highlight
+
+    from mastery_share.search.whoosh.highlight import (
+        PASSAGE_CHARS,
+        PASSAGE_CONTEXT,
+        context_fragments,
+        whole_fragments,
+    )
+
+    fast, whoosh = stemming_analyzer(), StemmingAnalyzer()
+
+    def described(fragments):
+        return [(fragment.startchar, fragment.endchar,
+                 [(m.startchar, m.endchar, m.text) for m in fragment.matches])
+                for fragment in fragments]
+
+    def whooshs(fragmenter, text, words):
+        tokens = whoosh(text, positions=True, chars=True, mode="index", removestops=False)
+        tokens = highlight.Highlighter._merge_matched_tokens(
+            highlight.set_matched_filter(tokens, words))
+        return described(fragmenter.fragment_tokens(text, tokens))
+
+    passages = highlight.ContextFragmenter(maxchars=PASSAGE_CHARS, surround=PASSAGE_CONTEXT,
+                                           charlimit=None)
+    whole = highlight.WholeFragmenter(charlimit=None)
+    compared = 0
+    for text in _library_texts():
+        spans = fast.spans(text)
+        assert spans == [(token.startchar, token.endchar, token.text) for token in
+                         whoosh(text, chars=True, mode="index", removestops=False)], text
+        for words in ({"group"}, {"they", "ticket"}, {"the"}, {"day", "istanbul", "x"},
+                      {"nothing"}):
+            words = frozenset(words)
+            assert described(context_fragments(text, spans, words)) == \
+                whooshs(passages, text, words), (text, words)
+            assert described(whole_fragments(text, spans, words)) == \
+                whooshs(whole, text, words), (text, words)
+            compared += 1
+    assert compared == 5 * len(_library_texts())
+
+
 def test_a_large_rebuild_written_by_two_processes_answers_as_one(engine, monkeypatch):
     """A rebuild past the threshold uses Whoosh's multiprocessing writer (a segment per
     process): totals, facets, caption moments, suggestions and visibility are unchanged."""

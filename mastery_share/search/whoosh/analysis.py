@@ -53,6 +53,35 @@ class IndexingAnalyzer(CompositeAnalyzer):
         stems = self._stems
         return [stems.get(word) or self._stem(word) for word in found]
 
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, term) of every word of `text`, as the index mode with stop words kept
+        gives them (stop words as written, the others stemmed), without a Token each: the
+        highlighter reads these for every hit of a page."""
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a letter whose lower case is longer: offsets move
+            return [(token.startchar, token.endchar, token.text) for token in
+                    self._indexed_words(text, False, True, False, 0, 0, False)]
+        terms: dict[str, str] = {}
+        term_of = terms.get
+        found = []
+        add = found.append
+        for match in self.items[0].expression.finditer(lowered):
+            word = match.group()
+            term = term_of(word)
+            if term is None:
+                term = terms[word] = self._term(word)
+            start, end = match.span()
+            add((start, end, term))
+        return found
+
+    def _term(self, word: str) -> str:
+        """What a lower-case word is indexed under (a stop word: itself)."""
+        stops = self.items[2]
+        if self._stemmer is None or len(word) < stops.min or word in stops.stops or (
+                stops.max is not None and len(word) > stops.max):
+            return word
+        return self._stems.get(word) or self._stem(word)
+
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         state["_stems"] = {}
