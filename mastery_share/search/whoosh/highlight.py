@@ -50,7 +50,7 @@ PASSAGE_CONTEXT = 60  # characters of context before its first and after its las
 class _Matched:
     """A matched word, with what a Fragment and the formatter read of it."""
 
-    __slots__ = ("startchar", "endchar", "text")
+    __slots__ = ("endchar", "startchar", "text")
     boost = 1.0
 
     def __init__(self, startchar: int, endchar: int, text: str) -> None:
