@@ -168,7 +168,8 @@ def test_browsing_without_words_reads_no_caption_cue(indexed):
         assert ("Seq Scan", "search_cues") not in scans, statement
 
 
-@pytest.mark.parametrize("words", ["bandor komiel", "bandor", "bando*", "bandor -komiel"])
+@pytest.mark.parametrize("words", ["bandor komiel", "bandor", "bando*", "bandor -komiel",
+                                   "title:bandor", "title:bandor komiel"])
 def test_a_pooled_page_is_the_best_of_the_newest_matches_and_newest_title_matches(
         indexed, monkeypatch, words):
     backend, viewer = indexed

@@ -26,7 +26,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from ..backend import CaptionHit, SearchHit, SearchRequest, SearchResponse, empty_facets
 from ..moments import moment_of
 from ..snippets import BETWEEN, excerpt
-from .models import ENGLISH, SearchCue, SearchDocument, SearchText
+from .models import ENGLISH, FIELD_WEIGHTS, SearchCue, SearchDocument, SearchText
 from .parse import ANYWHERE, EVERYTHING, Words, any_of, positive_words, resolve_text
 from .query import allowed, condition, docs, tsquery
 from .suggest import suggest
@@ -103,27 +103,64 @@ def _ranked(connection: Connection, request: SearchRequest, tree, scope, total: 
     candidates = where
     pool = max(RANK_POOL, offset + request.per_page)
     if not newest and total > pool:
-        if (isinstance(tree, Words) and tree.field == ANYWHERE
+        walk_dates = _walk_dates(connection, total, pool)
+        if _only_short_fields_match(tree):
+            # Every match holds a word in its short fields: the newest matches are the pool.
+            pooled = _newest(select(docs.video_id).where(where), pool, walk_dates=walk_dates)
+        elif (isinstance(tree, Words) and tree.field == ANYWHERE
                 and positive_words(tree) == [tree.operand] and "<" not in tree.operand):
             # Plain words (no phrase, whose words could meet across two fields): the short
             # fields' words are all in `document`, so a match there is a match, found from
             # their own index alone.
             heads = and_(scope, docs.fields.bool_op("@@")(tsquery(rank_words)))
+            pooled = union(_newest(select(docs.video_id).where(heads), pool),
+                           _newest(select(docs.video_id).where(where), pool,
+                                   walk_dates=walk_dates))
+        elif walk_dates:
+            pooled = union(_newest(select(docs.video_id).where(and_(where, _in_heads(rank_words))),
+                                   pool),
+                           _newest(select(docs.video_id).where(where), pool, walk_dates=True))
         else:
-            # Checked in each matching row (the small vector is in line), never through its
-            # index: pricing the check of `document` as free, the planner would take the
-            # short fields' matches from their index and read every one's `document`.
-            heads = and_(where, func.coalesce(docs.fields.bool_op("@@")(tsquery(rank_words)),
-                                              false()))
-        pooled = union(
-            _newest(select(docs.video_id).where(heads), pool),
-            _newest(select(docs.video_id).where(where), pool,
-                    walk_dates=_walk_dates(connection, total, pool)))
+            pooled = _newest_of_both(where, rank_words, pool)
         candidates = docs.video_id.in_(pooled)
     return (select(docs.video_id, rank.label("score"), docs.created_at).where(candidates)
             .order_by(*([] if newest else [rank.desc()]), docs.created_at.desc(),
                       docs.video_id.desc())
             .limit(request.per_page).offset(offset).subquery())
+
+
+def _only_short_fields_match(tree) -> bool:
+    """Whether every document `tree` matches holds one of its words in the short fields
+    (title, practices, teacher, school): `practice:blended-learning`, `title:groups AND
+    said:day`."""
+    if isinstance(tree, Words):
+        return tree.field in FIELD_WEIGHTS
+    kind = getattr(tree, "kind", None)
+    if kind == "and":
+        return any(_only_short_fields_match(child) for child in tree.children)
+    if kind == "or":
+        return all(_only_short_fields_match(child) for child in tree.children)
+    if kind in ("andnot", "andmaybe"):  # what the first child matches
+        return _only_short_fields_match(tree.children[0])
+    return False  # everything, a grade, a NOT alone
+
+
+def _in_heads(rank_words):
+    """Whether a matching row's short fields hold the words: checked in the row (the small
+    vector is in line), never through its index: pricing the check of `document` as free,
+    the planner would take the short fields' matches from their index and read every one's
+    `document`."""
+    return func.coalesce(docs.fields.bool_op("@@")(tsquery(rank_words)), false())
+
+
+def _newest_of_both(where, rank_words, pool: int):
+    """The newest `pool` matches and the newest `pool` whose short fields hold the words,
+    from one pass over the matches (each half read them all when done apart)."""
+    found = (select(docs.video_id, docs.created_at, _in_heads(rank_words).label("head"))
+             .where(where).cte().prefix_with("MATERIALIZED"))
+    newest = (found.c.created_at.desc(), found.c.video_id.desc())
+    return union(select(found.c.video_id).where(found.c.head).order_by(*newest).limit(pool),
+                 select(found.c.video_id).order_by(*newest).limit(pool))
 
 
 _NEWEST_FIRST = (docs.created_at.desc(), docs.video_id.desc())
