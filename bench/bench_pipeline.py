@@ -160,6 +160,7 @@ def run() -> list[Result]:
     from mastery_share.extensions import db
     from mastery_share.media.probe import probe
     from mastery_share.media.profiles import plan_renditions
+    from mastery_share.videos.higher_renditions import encode_higher_renditions
     from mastery_share.videos.models import Video
     from mastery_share.videos.processing import process_video
     from mastery_share.videos.storage_access import media_storage
@@ -188,6 +189,8 @@ def run() -> list[Result]:
                 watcher.start()
                 try:
                     process_video(video_id)
+                    # The job it queues for the larger sizes, at once, as an idle worker would.
+                    encode_higher_renditions(video_id)
                     job = time.perf_counter() - started
                     job_cpu = _all_cpu() - job_cpu
                     own_after, children_after = _cpu_parts()

@@ -30,6 +30,7 @@ def run() -> list[Result]:
     from mastery_share.media.probe import probe
     from mastery_share.media.profiles import plan_renditions, target_frame_rate
     from mastery_share.tasks import huey
+    from mastery_share.videos.higher_renditions import encode_higher_renditions
     from mastery_share.videos.models import Video
     from mastery_share.videos.processing import process_video
 
@@ -60,6 +61,7 @@ def run() -> list[Result]:
             with mock.patch.object(huey, "enqueue", lambda task: held.append(task.name)):
                 started = time.perf_counter()
                 process_video(video_id)
+                encode_higher_renditions(video_id)  # the job it queues, at once
                 job = time.perf_counter() - started
             db.session.expire_all()
             video = db.session.get(Video, video_id)
@@ -69,7 +71,7 @@ def run() -> list[Result]:
             methods = ", ".join(f"{r.label} {r.method}" for r in video.renditions)
 
     note(NAME, f"remux runs {', '.join(f'{t:.3f}' for t in remux_times)} s (median taken); "
-               f"whole process_video for the {SECONDS} s 720p source: {job:.2f} s ({methods})")
+               f"process_video and the higher renditions job for the {SECONDS} s 720p source: {job:.2f} s ({methods})")
     return [Result(
         benchmark=NAME,
         figure=f"{HEIGHT}p rendition by stream copy vs re-encoding it, {SECONDS} s source",

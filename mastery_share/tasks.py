@@ -91,12 +91,18 @@ def booking_made_mail(booking_id: int, status: str) -> None:
     send_booking_made(booking_id, status)
 
 
-@app_task()
+# Priorities: what a teacher waits for first (a new upload becoming playable), then the
+# larger sizes of playable videos, then transcripts. The last two run in background slots
+# (job_slots.py): one consumer thread is always free for a new upload.
+PLAYABLE_FIRST, HIGHER_RENDITIONS, TRANSCRIPTS = 20, 10, -10
+
+
+@app_task(priority=PLAYABLE_FIRST)
 def process_video_task(video_id: int) -> None:
-    """Process one video; a transient failure is tried again later with backoff."""
+    """Make one video playable; a transient failure is tried again later with backoff."""
+    from .extensions import db
     from .videos.models import Video, VideoStatus
     from .videos.processing import process_video, retry_delay_s
-    from .extensions import db
 
     try:
         process_video(video_id)
@@ -107,23 +113,46 @@ def process_video_task(video_id: int) -> None:
         raise
 
 
+@app_task(priority=HIGHER_RENDITIONS)
+def encode_higher_renditions_task(video_id: int) -> None:
+    """The sizes above the first playable one; a transient failure is tried again later."""
+    from .job_slots import background_slot
+    from .videos.higher_renditions import encode_higher_renditions
+    from .videos.processing import retry_delay_s
+
+    with background_slot():
+        try:
+            encode_higher_renditions(video_id)
+        except Exception:
+            if not huey.immediate:
+                encode_higher_renditions_task.schedule((video_id,), delay=retry_delay_s(1))
+            raise
+
+
 def requeue_stalled_videos() -> int:
-    """Give work abandoned by a dead worker back to the queue; returns how many."""
+    """Give work abandoned by a dead worker back to the queue; returns how many videos."""
     from datetime import timedelta
 
     from flask import current_app
 
-    from .videos.processing import release_stalled, stalled_videos
-
     from .transcripts.jobs import requeue_stalled_transcripts
+    from .videos.higher_renditions import (
+        release_higher_renditions,
+        stalled_higher_renditions,
+    )
+    from .videos.processing import release_stalled, stalled_videos
 
     stale_after = timedelta(seconds=current_app.config["PROCESSING_STALE_AFTER_S"])
     videos = stalled_videos(stale_after)
     for video in videos:
         release_stalled(video)
         process_video_task(video.id)
+    playable = stalled_higher_renditions(stale_after)
+    for video in playable:
+        release_higher_renditions(video)
+        encode_higher_renditions_task(video.id)
     requeue_stalled_transcripts(stale_after)
-    return len(videos)
+    return len(videos) + len(playable)
 
 
 @app_periodic_task(crontab(minute="*"))
@@ -155,12 +184,14 @@ def rebuild_search_index() -> None:
     rebuild_index_if_unusable()
 
 
-# Lower priority than processing: a video becomes watchable before anything is transcribed.
-@app_task(priority=-10)
+# Lowest: a video becomes watchable, in every size, before anything is transcribed.
+@app_task(priority=TRANSCRIPTS)
 def transcribe_video_task(video_id: int) -> None:
+    from .job_slots import background_slot
     from .transcripts.jobs import transcribe_video
 
-    transcribe_video(video_id)
+    with background_slot():
+        transcribe_video(video_id)
 
 
 @app_periodic_task(crontab(minute="5,35"))

@@ -127,6 +127,17 @@ class FreshContextClient(FlaskClient):
 
 
 @pytest.fixture
+def queued_for_real_worker(app):
+    """Jobs go to the queue (SQLite, or Redis under MASTERY_TEST_QUEUE_URL) that a separate
+    worker process consumes (tests/real_worker.py); yields the queue's URL."""
+    huey.immediate = False
+    huey.flush()
+    yield queue_mode.queue_url_for_workers(huey)
+    huey.flush()
+    huey.immediate = True
+
+
+@pytest.fixture
 def client(app):
     app.test_client_class = FreshContextClient
     return app.test_client()

@@ -1,7 +1,10 @@
-"""The processing job: probe, validate, renditions smallest first, poster, store, `ready`.
+"""The processing job: probe, validate, poster, the smallest rendition, store, `ready`.
 
-Each state change is committed as it happens so the video page can show it live, and a
-heartbeat plus the worker's identity let a restarted worker pick up work a dead one left.
+It is the job a teacher waits for, so it does no more than make the video playable; the
+higher renditions are a job of their own at a lower priority (higher_renditions.py), so a
+new upload's first rendition never waits behind another video's larger ones. Each state
+change is committed as it happens so the video page can show it live, and a heartbeat plus
+the worker's identity let a restarted worker pick up work a dead one left.
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ from ..media.probe import probe
 from ..media.profiles import RenditionPlan, plan_renditions
 from ..media.runner import run_ffmpeg
 from ..media.validate import Limits, validate
-from ..transaction import commit
+from ..transaction import after_commit, commit
 from ..urgent_work import UrgentLease
 from .events import video_became_playable, video_failed
 from .models import Rendition, Video, VideoStatus
@@ -47,7 +50,7 @@ def _limits() -> Limits:
     return Limits(max_duration_s=float(current_app.config["MAX_VIDEO_SECONDS"]))
 
 
-def _ffmpeg_timeout(duration_s: float | None) -> float:
+def ffmpeg_timeout(duration_s: float | None) -> float:
     # Generous: several times real time on 2 cores, never less than two minutes.
     return max(120.0, (duration_s or 60) * float(current_app.config["FFMPEG_TIMEOUT_FACTOR"]))
 
@@ -65,15 +68,19 @@ def claim_video(video_id: int) -> bool:
     return claimed == 1
 
 
-class _Progress:
+class Progress:
     """Turns per-step ffmpeg percentages into one 0-100 figure on the video, throttled."""
 
-    def __init__(self, video: Video, costs: list[float]):
+    def __init__(self, video: Video, costs: list[float], done_steps: int = 0):
         self.video = video
         self.costs = costs
         self.total = sum(costs) or 1.0
-        self.done = 0.0
+        self.done = sum(costs[:done_steps])
         self.last_write = 0.0
+
+    @property
+    def percent(self) -> int:
+        return min(99, int(self.done / self.total * 100))
 
     def step(self, index: int, rendition: Rendition | None):
         def report(percent: int) -> None:
@@ -100,30 +107,29 @@ def process_video(video_id: int) -> None:
         return  # deleted, already done, or another worker has it
     video = db.session.get(Video, video_id)
     media_prefix = video.media_prefix
-    workdir = Path(tempfile.mkdtemp(prefix=f"video-{video_id}-",
-                                    dir=_work_root()))
+    workdir = Path(tempfile.mkdtemp(prefix=f"video-{video_id}-", dir=work_root()))
     # Until the video is playable, transcriptions on this machine stand still.
     first_playable = UrgentLease(current_app.config["DATA_DIR"], f"video-{video_id}").take()
     try:
         _run_pipeline(video, workdir, first_playable)
     except MediaError as error:
         db.session.rollback()
-        if not _discard_if_deleted(video_id, media_prefix):
+        if not discard_if_deleted(video_id, media_prefix):
             _fail(video_id, error.reason, error.detail)
     except Exception:
         db.session.rollback()
-        if _discard_if_deleted(video_id, media_prefix):
+        if discard_if_deleted(video_id, media_prefix):
             return
         _requeue_for_retry(video_id)
         raise
     else:
-        _discard_if_deleted(video_id, media_prefix)
+        discard_if_deleted(video_id, media_prefix)
     finally:
         first_playable.release()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _discard_if_deleted(video_id: int, media_prefix: str) -> bool:
+def discard_if_deleted(video_id: int, media_prefix: str) -> bool:
     """A video deleted while it was processed: its next progress write fails on the missing
     row. That is no error of ours, so the job ends quietly, after removing the files it stored
     since the deletion removed the others."""
@@ -135,13 +141,13 @@ def _discard_if_deleted(video_id: int, media_prefix: str) -> bool:
     return True
 
 
-def _work_root() -> Path:
+def work_root() -> Path:
     root = Path(current_app.config["DATA_DIR"]) / "work"
     root.mkdir(parents=True, exist_ok=True)
     return root
 
 
-def _local_original(video: Video, workdir: Path) -> Path:
+def local_original(video: Video, workdir: Path) -> Path:
     storage = media_storage()
     local = storage.local_path(video.original_key)
     if local is not None:
@@ -153,7 +159,7 @@ def _local_original(video: Video, workdir: Path) -> Path:
 
 
 def _run_pipeline(video: Video, workdir: Path, first_playable: UrgentLease) -> None:
-    source = _local_original(video, workdir)
+    source = local_original(video, workdir)
     info = probe(source)
     validate(info, _limits())
     plans = plan_renditions(info)
@@ -162,44 +168,61 @@ def _run_pipeline(video: Video, workdir: Path, first_playable: UrgentLease) -> N
     renditions = _reset_renditions(video, plans)
     db.session.commit()
 
-    storage = media_storage()
-    timeout = _ffmpeg_timeout(info.duration_s)
+    timeout = ffmpeg_timeout(info.duration_s)
     poster = workdir / "poster.jpg"
     run_ffmpeg(build_poster_args(info, plans, source, poster), timeout=timeout)
     video.poster_key = f"{video.media_prefix}poster.jpg"
-    storage.save(video.poster_key, poster)
+    media_storage().save(video.poster_key, poster)
     db.session.commit()
 
     # The smallest rendition first and alone: the video is playable as soon as it is stored.
+    steps = rendition_steps(plans)
+    progress = Progress(video, [step_cost(step) for step in steps])
+    encode_step(info, source, workdir, steps[0], renditions, progress, 0)
+    video.status = VideoStatus.READY.value
+    video_became_playable(video)
+    # Before the commit: a transcript job queued by it may run at once in this very thread
+    # (Huey's immediate mode), and must not wait for the lease it is inside of.
+    first_playable.release()
+    video.progress = progress.percent if len(steps) > 1 else 100
+    video.heartbeat_at = None
+    video.worker = None
+    if len(steps) > 1:
+        after_commit(_encode_higher_renditions_later, video.id)
+    commit()
+
+
+def _encode_higher_renditions_later(video_id: int) -> None:
+    from ..tasks import encode_higher_renditions_task
+
+    encode_higher_renditions_task(video_id)
+
+
+def rendition_steps(plans: list[RenditionPlan]) -> list[list[RenditionPlan]]:
+    """The ffmpeg runs: the first rendition alone, the other encodes in one run (one decode
+    feeds them all), each stream copy alone."""
     first, rest = plans[0], plans[1:]
     encode_rest = [plan for plan in rest if plan.mode == "encode"]
     remux_rest = [plan for plan in rest if plan.mode == "remux"]
-    steps = [[first], *([encode_rest] if encode_rest else []), *[[plan] for plan in remux_rest]]
-    progress = _Progress(video, [_cost(step) for step in steps])
-    for index, step in enumerate(steps):
-        outputs = [workdir / f"{plan.label}.mp4" for plan in step]
-        args = (build_args(info, step[0], source, outputs[0]) if len(step) == 1
-                else build_ladder_args(info, step, source, outputs))
-        tracked = renditions[step[0].label] if len(step) == 1 else None
-        for plan in step:
-            renditions[plan.label].status = VideoStatus.PROCESSING.value
-        db.session.commit()
-        run_ffmpeg(args, timeout=timeout, duration_s=info.duration_s,
-                   on_progress=progress.step(index, tracked))
-        for plan, output in zip(step, outputs):
-            _check_complete(output, info.duration_s)
-            _store_rendition(renditions[plan.label], output)
-        progress.finish_step(index)
-        if video.status != VideoStatus.READY.value:
-            video.status = VideoStatus.READY.value
-            video_became_playable(video)
-        # Before the commit: a transcript job queued by it may run at once in this very
-        # thread (Huey's immediate mode), and must not wait for the lease it is inside of.
-        first_playable.release()
-        commit()
-    video.progress = 100
-    video.heartbeat_at = None
+    return [[first], *([encode_rest] if encode_rest else []), *[[plan] for plan in remux_rest]]
+
+
+def encode_step(info, source: Path, workdir: Path, step: list[RenditionPlan],
+                renditions: dict[str, Rendition], progress: Progress, index: int) -> None:
+    """One ffmpeg run making the step's renditions, each checked and stored as `ready`."""
+    outputs = [workdir / f"{plan.label}.mp4" for plan in step]
+    args = (build_args(info, step[0], source, outputs[0]) if len(step) == 1
+            else build_ladder_args(info, step, source, outputs))
+    tracked = renditions[step[0].label] if len(step) == 1 else None
+    for plan in step:
+        renditions[plan.label].status = VideoStatus.PROCESSING.value
     db.session.commit()
+    run_ffmpeg(args, timeout=ffmpeg_timeout(info.duration_s), duration_s=info.duration_s,
+               on_progress=progress.step(index, tracked))
+    for plan, output in zip(step, outputs):
+        _check_complete(output, info.duration_s)
+        _store_rendition(renditions[plan.label], output)
+    progress.finish_step(index)
 
 
 def _check_complete(output: Path, source_duration: float | None) -> None:
@@ -215,7 +238,7 @@ def _check_complete(output: Path, source_duration: float | None) -> None:
             f"output {made:.2f}s vs source {source_duration:.2f}s")
 
 
-def _cost(step: list[RenditionPlan]) -> float:
+def step_cost(step: list[RenditionPlan]) -> float:
     return sum(plan.width * plan.height * (0.02 if plan.mode == "remux" else 1.0)
                for plan in step)
 
@@ -292,10 +315,10 @@ def stalled_videos(stale_after: timedelta) -> list[Video]:
         or_(Video.status == VideoStatus.PROCESSING.value,
             (Video.status == VideoStatus.QUEUED.value) & (Video.updated_at < cutoff))
     )).all()
-    return [video for video in candidates if _abandoned(video, cutoff)]
+    return [video for video in candidates if abandoned(video, cutoff)]
 
 
-def _abandoned(video: Video, cutoff) -> bool:
+def abandoned(video: Video, cutoff) -> bool:
     if video.status == VideoStatus.QUEUED.value:
         return True
     host, _, pid = (video.worker or "").partition(":")

@@ -153,6 +153,9 @@ def reprocess_video(actor: User | None, video_id: int) -> Video:
         raise NotFound("No such video, or you cannot change it.")
     if video.status == VideoStatus.PROCESSING.value:
         raise Conflict("This video is being processed right now.")
+    if video.status == VideoStatus.READY.value and video.worker is not None:
+        raise Conflict("This video's larger sizes are being made right now; reprocess it "
+                       "when they are done.")
     video.status = VideoStatus.QUEUED.value
     video.progress = 0
     video.error = None

@@ -1,40 +1,13 @@
 """A worker killed with SIGKILL mid-transcode leaves nothing stuck: the next worker that
 starts takes the video over and finishes it. Real processes, real ffmpeg."""
-import os
 import signal
-import subprocess
-import sys
 import threading
-from pathlib import Path
-
-import pytest
 
 from mastery_share.extensions import db
-from mastery_share.tasks import huey
 from mastery_share.videos.models import Video
-from tests.queue_mode import queue_url_for_workers
+from tests.real_worker import start_worker as _start_worker
 from tests.videos.conftest import make_clip
 from tests.waiting import wait_until
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def queued_for_real_worker(app):
-    """Jobs go to the queue (SQLite, or Redis under MASTERY_TEST_QUEUE_URL) that a separate
-    worker process consumes."""
-    huey.immediate = False
-    huey.flush()
-    yield queue_url_for_workers(huey)
-    huey.flush()
-    huey.immediate = True
-
-
-def _start_worker(app, queue_url):
-    env = {**os.environ, "MASTERY_DATA_DIR": app.config["DATA_DIR"], "MASTERY_QUEUE_URL": queue_url}
-    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker",
-                             "--workers", "1"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def _video(video_id) -> Video:
