@@ -9,13 +9,18 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
 
-.PHONY: run test bench setup whisper-model system-deps system-deps-test clean-data
+.PHONY: run run-prod test bench setup whisper-model system-deps system-deps-test system-deps-prod clean-data
 
 run: system-deps setup
 	$(FLASK) db upgrade
 	@if [ ! -f "$(MASTERY_DATA_DIR)/.demo-seeded" ]; then \
 		$(FLASK) seed-demo && touch "$(MASTERY_DATA_DIR)/.demo-seeded"; fi
 	$(FLASK) serve --host $(HOST) --port $(PORT)
+
+# The scale-out topology on this machine, for a try-out (mastery_share/prod_tryout.py):
+# PostgreSQL, Redis, moto's S3 server, 4 gunicorn processes and 2 consumers; fresh each start.
+run-prod: system-deps-prod setup
+	$(PY) -m mastery_share.prod_tryout
 
 # Two pytest workers (pytest-xdist), a test file each at a time: the suite takes about half
 # the time on a 2-core machine. PYTEST_WORKERS=0 runs it in one process.
@@ -34,7 +39,7 @@ setup: $(STAMP) whisper-model
 # directory and checked against its known sha256 (mastery_share/transcripts/model_setup.py).
 # Nothing is downloaded when the app runs; without the model, transcripts are just unavailable.
 WHISPER_MODEL_DIR ?= $(VENV)/whisper-base
-run: export MASTERY_WHISPER_MODEL ?= $(abspath $(WHISPER_MODEL_DIR))
+run run-prod: export MASTERY_WHISPER_MODEL ?= $(abspath $(WHISPER_MODEL_DIR))
 
 whisper-model: $(WHISPER_MODEL_DIR)/model.bin.sha256
 
@@ -73,8 +78,11 @@ python-venv:
 system-deps:
 	@$(call require_debian,ffmpeg:ffmpeg ffprobe:ffmpeg)
 
+system-deps-prod:
+	@$(call require_debian,ffmpeg:ffmpeg ffprobe:ffmpeg pg_ctlcluster:postgresql redis-server:redis-server)
+
 system-deps-test:
 	@$(call require_debian,ffmpeg:ffmpeg ffprobe:ffmpeg chromium:chromium espeak-ng:espeak-ng)
 
 clean-data:
-	rm -rf instance
+	rm -rf instance instance-prod

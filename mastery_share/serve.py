@@ -18,12 +18,14 @@ from flask.cli import with_appcontext
 def worker_command(workers: int):
     """Run the background job consumer in this process until interrupted."""
     from . import tasks
+    from .job_slots import keep_a_thread_for_uploads
 
     # Jobs run in this process's app rather than building a second one.
     tasks.use_app_for_worker(current_app._get_current_object())
     requeued = tasks.requeue_stalled_videos()
     if requeued:
         click.echo(f"Worker: requeued {requeued} video(s) left unfinished by a stopped worker")
+    keep_a_thread_for_uploads(workers)
     consumer = tasks.huey.create_consumer(workers=workers, worker_type="thread",
                                           periodic=True, check_worker_health=True)
     click.echo(f"Worker: {workers} threads on {type(tasks.huey.storage).__name__}")
@@ -34,10 +36,12 @@ def worker_command(workers: int):
 @click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="HOST or 127.0.0.1")
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int,
               show_default="PORT or 5000")
+@click.option("--consumers", default=1, show_default=True, type=click.IntRange(1, 16),
+              help="Worker processes, each supervised (make run-prod starts two).")
 # Tests start a worker that dies at once to see the crash-loop backoff; nobody else needs it.
 @click.option("--worker-command", hidden=True, default=None)
 @with_appcontext
-def serve_command(host: str, port: int, worker_command: str | None):
+def serve_command(host: str, port: int, consumers: int, worker_command: str | None):
     """Serve the web app and run the worker beside it, restarted if it dies; Ctrl-C stops both."""
     from .links import served_url
     from .worker_supervisor import WorkerSupervisor
@@ -51,10 +55,13 @@ def serve_command(host: str, port: int, worker_command: str | None):
                        "other machines use.", err=True)
     argv = shlex.split(worker_command) if worker_command else \
         [sys.executable, "-m", "flask", "--app", "wsgi", "worker"]
-    worker = WorkerSupervisor(argv, os.environ.copy(), current_app.config["DATA_DIR"],
-                              log=lambda line: click.echo(line, err=True))
-    worker.start()
-    click.echo(f"Mastery Share on http://{host}:{port}  (worker pid {worker.pid}; Ctrl-C stops both)")
+    workers = [WorkerSupervisor(argv, os.environ.copy(), current_app.config["DATA_DIR"],
+                                log=lambda line: click.echo(line, err=True), number=number)
+               for number in range(1, consumers + 1)]
+    for worker in workers:
+        worker.start()
+    pids = ", ".join(str(worker.pid) for worker in workers)
+    click.echo(f"Mastery Share on http://{host}:{port}  (worker pid {pids}; Ctrl-C stops all)")
     # `kill PID` (a service manager's stop) must stop the worker too, as Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     web = _start_gunicorn(host, port)
@@ -63,9 +70,11 @@ def serve_command(host: str, port: int, worker_command: str | None):
         if code:
             click.echo(f"The web server stopped ({code}).", err=True)
     finally:
-        worker.stopping()
+        for worker in workers:
+            worker.stopping()
         _stop(web)
-        worker.stop()
+        for worker in workers:
+            worker.stop()
 
 
 # gthread: a teacher's slow upload holds one thread, not a whole process. Two processes of

@@ -42,8 +42,10 @@ class WorkerSupervisor:
 
     def __init__(self, argv: Sequence[str], env: dict[str, str], data_dir: str,
                  log: Callable[[str], None], *, first_delay_s: float = FIRST_DELAY_S,
-                 max_delay_s: float = MAX_DELAY_S, stable_after_s: float = STABLE_AFTER_S):
+                 max_delay_s: float = MAX_DELAY_S, stable_after_s: float = STABLE_AFTER_S,
+                 number: int = 1):
         self._argv, self._env, self._data_dir, self._log = list(argv), env, data_dir, log
+        self._number = number  # of the workers this server supervises: its state file
         self._first_delay_s, self._max_delay_s = first_delay_s, max_delay_s
         self._stable_after_s = stable_after_s
         self._stopping = threading.Event()
@@ -80,7 +82,7 @@ class WorkerSupervisor:
                 process.wait()
         if self._thread.is_alive():
             self._thread.join(timeout=5)
-        clear_worker_state(self._data_dir)
+        clear_worker_state(self._data_dir, self._number)
 
     def _spawn(self) -> None:
         with self._lock:
@@ -91,7 +93,7 @@ class WorkerSupervisor:
     def _write(self, state: str, reason: str = "", next_start_at: float | None = None) -> None:
         write_worker_state(self._data_dir, WorkerState(
             state=state, pid=self.pid, restarts=self.restarts, reason=reason,
-            next_start_at=next_start_at))
+            next_start_at=next_start_at), self._number)
 
     def _watch(self) -> None:
         delay_s, quick_deaths = self._first_delay_s, 0
