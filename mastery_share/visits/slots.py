@@ -5,6 +5,7 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import GRADE_BANDS, SUBJECTS, Practice, User
 from ..db_types import utcnow
@@ -229,6 +230,17 @@ def create_slots(host: User, raw: dict) -> list[VisitSlot]:
 def _active_bookings(slot: VisitSlot) -> list[Booking]:
     return list(db.session.scalars(
         select(Booking).where(Booking.slot_id == slot.id, Booking.status.in_(ACTIVE_STATUSES))
+        .order_by(Booking.position)))
+
+
+def visitors_of(actor: User, slot: VisitSlot) -> list[Booking]:
+    """The host's list of who is coming (and waiting), each with their name and school, in
+    three queries however many they are."""
+    if not can_manage_slot(actor, slot):
+        raise NotFound("Only the host sees who is coming.")
+    return list(db.session.scalars(
+        select(Booking).where(Booking.slot_id == slot.id, Booking.status.in_(ACTIVE_STATUSES))
+        .options(selectinload(Booking.visitor).selectinload(User.school))
         .order_by(Booking.position)))
 
 

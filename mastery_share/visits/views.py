@@ -90,6 +90,7 @@ from .slots import (
     later_in_series,
     local_fields,
     update_slot,
+    visitors_of,
 )
 
 bp = Blueprint("visits", __name__)
@@ -193,7 +194,7 @@ def slot_detail(slot_id: int):
     manager = can_manage_slot(current_user, slot)
     bookings = reflections = []
     if manager:
-        bookings = [b for b in slot.bookings if b.is_active]
+        bookings = visitors_of(current_user, slot)
         reflections = reflections_for_slot(current_user, slot.id)
     series_left = len(later_in_series(slot)) if manager and slot.series_id else 0
     return render_template("visits/slot.html", view=view, slot=slot, manager=manager,

@@ -1,0 +1,56 @@
+"""The pages a teacher uses most run a fixed number of SQL statements, whatever the number
+of videos, owners and schools behind them: a district of 15 videos by 15 teachers costs what
+one of 3 does (the production benchmark's pages: home, /videos, search, a video, visits,
+collections)."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+from mastery_share.extensions import db
+from mastery_share.search.indexing import rebuild_index
+from tests.collections.conftest import video_row
+from tests.conftest import make_school, sign_in
+
+PAGES = ["/", "/videos", "/search?q=lesson", "/visits", "/collections"]
+
+
+def _statements(client, path: str) -> int:
+    counted = []
+    listener = lambda *args: counted.append(1)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(counted)
+
+
+@pytest.fixture
+def library(district, make_user):
+    """add(count) -> that many more videos, each by a teacher of a school of their own."""
+    made = []
+
+    def add(count: int):
+        for _ in range(count):
+            number = len(made) + 1
+            school = make_school(district, f"School {number}", "America/Chicago")
+            owner = make_user("teacher", school_=school, name=f"Teacher {number}")
+            made.append(video_row(owner, title=f"A lesson on groups {number}"))
+        rebuild_index()
+        return made
+
+    return add
+
+
+@pytest.mark.parametrize("path", [*PAGES, "video"])
+def test_a_page_costs_the_same_for_3_videos_or_15(client, teacher, library, path):
+    videos = library(3)
+    sign_in(client, teacher)
+    page = f"/videos/{videos[0].id}" if path == "video" else path
+    client.get(page)  # first request of the app: caches warmed
+    few = _statements(client, page)
+    library(12)
+    many = _statements(client, page)
+    assert many == few, f"{page}: {few} statements with 3 videos, {many} with 15"
