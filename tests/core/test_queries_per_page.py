@@ -17,7 +17,7 @@ PAGES = ["/", "/videos", "/search?q=lesson", "/visits", "/collections"]
 
 def _statements(client, path: str) -> int:
     counted = []
-    listener = lambda *args: counted.append(1)  # noqa: E731
+    listener = lambda *args: counted.append(1)
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
         response = client.get(path)
