@@ -44,7 +44,7 @@ def fresh_postgres_database():
 
 
 @contextmanager
-def migrated_postgres_app(data_dir, *, pool_size: int = 5, max_overflow: int = 5):
+def migrated_postgres_app(data_dir, *, pool_size: int = 5, max_overflow: int = 5, **overrides):
     """An app on a fresh, migrated PostgreSQL database, its app context pushed; for tests
     that race real threads, each with its own connection from a pool of this size."""
     from flask_migrate import upgrade
@@ -55,7 +55,8 @@ def migrated_postgres_app(data_dir, *, pool_size: int = 5, max_overflow: int = 5
     with fresh_postgres_database() as url:
         app = create_app({"DATA_DIR": str(data_dir), "SQLALCHEMY_DATABASE_URI": url,
                           "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": pool_size,
-                                                        "max_overflow": max_overflow}})
+                                                        "max_overflow": max_overflow},
+                          **overrides})
         with app.app_context():
             upgrade()
             try:
@@ -63,3 +64,5 @@ def migrated_postgres_app(data_dir, *, pool_size: int = 5, max_overflow: int = 5
             finally:
                 db.session.remove()
                 db.engine.dispose()
+                # The PostgreSQL search backend keeps its own connections.
+                getattr(app.extensions.get("search_backend"), "dispose", lambda: None)()

@@ -49,6 +49,44 @@ def test_a_backup_restores_into_an_empty_instance_playable_and_searchable(
         db.engine.dispose()
 
 
+def test_a_postgresql_backup_restores_into_an_empty_instance_playable_and_searchable(
+        app, share, clips, tmp_path):  # noqa: F811
+    """The scale-out database: pg_dump's archive restored with pg_restore into an empty,
+    migrated database; search (in PostgreSQL too) finds the video by its title."""
+    from mastery_share.accounts.models import User
+    from tests.postgres import migrated_postgres_app
+
+    archive = tmp_path / "backup.tar"
+    with migrated_postgres_app(tmp_path / "source", SEARCH="postgres") as source:
+        assert source.test_cli_runner().invoke(args=["seed-demo", "--no-videos"]).exit_code == 0
+        owner = db.session.scalar(db.select(User).filter_by(
+            email="maria.lopez@riverside.example.org"))
+        video = share(owner, clips.short, title="Exit tickets sorted by color")
+        assert video.status == "ready", video.error
+        video_id, key = video.id, video.original_key
+        result = source.test_cli_runner().invoke(args=["backup", str(archive)])
+        assert result.exit_code == 0, result.output
+    with tarfile.open(archive) as tar:
+        names = tar.getnames()
+    assert "database.pgdump" in names and f"media/{key}" in names
+
+    with migrated_postgres_app(tmp_path / "restored", SEARCH="postgres") as fresh:
+        result = fresh.test_cli_runner().invoke(args=["restore", str(archive)])
+        assert result.exit_code == 0, result.output
+        restored = db.session.get(Video, video_id)
+        assert restored.title == "Exit tickets sorted by color" and restored.status == "ready"
+        fresh.test_client_class = FreshContextClient
+        client = fresh.test_client()
+        sign_in(client, restored.owner, password="mastery-demo")
+        with client.get(_media_path(client, video_id)) as media:
+            assert media.status_code == 200 and len(media.data) > 1000
+        found = client.get("/api/v1/search?q=exit tickets",
+                           headers=_bearer(restored.owner)).json
+        assert [hit["video"]["id"] for hit in found["results"]] == [video_id]
+        again = fresh.test_cli_runner().invoke(args=["restore", str(archive)])
+        assert again.exit_code != 0 and "empty" in again.output  # never over live data
+
+
 def test_a_damaged_archive_restores_nothing(app, teacher, share, clips, tmp_path,  # noqa: F811
                                             migrated_template):
     video = share(teacher, clips.short)
