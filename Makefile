@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
 
-.PHONY: run run-prod test bench setup whisper-model system-deps system-deps-test system-deps-prod clean-data
+.PHONY: run run-prod test bench setup whisper-model system-deps system-deps-test system-deps-prod system-deps-bench clean-data
 
 run: system-deps setup
 	$(FLASK) db upgrade
@@ -30,7 +30,7 @@ PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dis
 test: system-deps-test setup
 	$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
-bench: system-deps setup
+bench: system-deps-bench setup
 	$(PY) -m bench
 
 setup: $(STAMP) whisper-model
@@ -77,6 +77,9 @@ python-venv:
 
 system-deps:
 	@$(call require_debian,ffmpeg:ffmpeg ffprobe:ffmpeg)
+
+system-deps-bench:
+	@$(call require_debian,ffmpeg:ffmpeg ffprobe:ffmpeg wrk:wrk espeak-ng:espeak-ng)
 
 system-deps-prod:
 	@$(call require_debian,ffmpeg:ffmpeg ffprobe:ffmpeg pg_ctlcluster:postgresql redis-server:redis-server)

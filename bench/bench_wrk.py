@@ -1,0 +1,205 @@
+"""The production server under load (issue 16): wrk against gunicorn as `make run` starts it
+(gthread, 2 processes of 8 threads), on a district of 10,000 videos (the spread benchmark's
+district, cut to that size, with its Whoosh index built), signed in as a teacher.
+
+For each page a teacher uses most (home, /videos, a search, a video, the visits calendar, the
+collections page) wrk runs 8 connections for a few seconds, and GET /healthz of the same app
+on the same server runs just before it, so each page's requests per second stand beside the
+trivial endpoint's measured at the same moment. The bar: each page at least 30% of /healthz's
+requests per second; search at least 10%. The access log names the gunicorn process of every
+request, so the share each of the two processes served is reported too (a gthread process can
+sit idle while the other takes every connection).
+
+Flask-Login's strong session protection ties a session to the browser's User-Agent: wrk sends
+the one the session was signed in with, or every page would measure a redirect.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+
+from . import bench_spread as district
+from .harness import Result, note, scratch_dir, section
+
+NAME = "wrk"
+VIDEOS = 10_000
+CONNECTIONS, THREADS, SECONDS = 8, 2, 6
+PROCESSES, WEB_THREADS = 2, 8
+USER_AGENT = "mastery-bench-wrk/1"
+TEACHER = "teacher0002@bench.example.org"
+PAGES = {
+    "home": "/",
+    "videos": "/videos",
+    "search": "/search?q=lesson",
+    "video": None,  # a district video of another teacher, found after the build
+    "visits": "/visits",
+    "collections": "/collections",
+}
+LABELS = {"home": "the home page", "videos": "the video list /videos",
+          "search": "a search page (/search?q=lesson)", "video": "a video page",
+          "visits": "the visits calendar", "collections": "the collections page"}
+TARGETS = {"search": 0.10}  # every other page: 0.30
+LATENCY_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def run() -> list[Result]:
+    if shutil.which("wrk") is None:
+        raise RuntimeError("wrk is needed (Debian: apt-get install wrk)")
+    with scratch_dir() as scratch:
+        env = district._server_env(scratch)
+        started = time.perf_counter()
+        district._check([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], env)
+        video_id = int(district._check(
+            [sys.executable, "-c", "from bench.bench_wrk import build; build()"], env
+        ).strip().splitlines()[-1])
+        built = time.perf_counter() - started
+        pages = {**PAGES, "video": f"/videos/{video_id}"}
+        access_log = scratch / "access.log"
+        with _production_server(env, scratch / "gunicorn.log", access_log) as base:
+            cookie = _signed_in_cookie(base)
+            measured = {}
+            for name, path in pages.items():
+                healthz = _wrk(f"{base}/healthz", cookie)
+                mark = _log_lines(access_log)
+                page = _wrk(f"{base}{path}", cookie)
+                measured[name] = (page, healthz, _processes_since(access_log, mark))
+    return _report(measured, built)
+
+
+def build() -> None:
+    """The district, cut to VIDEOS videos, its Whoosh index, a few collections; prints the id
+    of a video for the video page."""
+    import random
+
+    from sqlalchemy import select
+
+    from mastery_share import create_app
+    from mastery_share.accounts.models import User
+    from mastery_share.collections.curation import create_collection
+    from mastery_share.collections.items import add_item
+    from mastery_share.extensions import db
+    from mastery_share.search.indexing import rebuild_index
+    from mastery_share.videos.models import Video
+
+    district.VIDEOS = VIDEOS
+    app = create_app()
+    with app.app_context():
+        district._insert_all(random.Random(16))
+        teacher = db.session.scalar(select(User).where(User.email == TEACHER))
+        watchable = list(db.session.scalars(
+            select(Video.id).where(Video.visibility == "district",
+                                   Video.owner_id != teacher.id).order_by(Video.id).limit(40)))
+        curator = db.session.scalar(select(User).where(User.email == district.PRINCIPAL))
+        for number in range(4):
+            collection = create_collection(curator, {"title": f"PLC week {number + 1}",
+                                                     "visibility": "district"})
+            for video in watchable[number * 10:(number + 1) * 10]:
+                add_item(curator, collection.id, {"video_id": video})
+        rebuild_index()
+        print(watchable[0])
+
+
+@contextmanager
+def _production_server(env: dict, log_path: Path, access_log: Path):
+    from .bench_booking import _free_port
+
+    port = _free_port()
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--worker-class", "gthread",
+             "--workers", str(PROCESSES), "--threads", str(WEB_THREADS), "--timeout", "120",
+             "--access-logfile", str(access_log), "--access-logformat", "%(p)s %(U)s %(s)s",
+             "-b", f"127.0.0.1:{port}", "wsgi:app"],
+            cwd=district.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        district._wait_until_up(base, server, log_path)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
+def _signed_in_cookie(base: str) -> str:
+    import requests
+
+    session = requests.Session()
+    session.headers["User-Agent"] = USER_AGENT
+    form = session.get(f"{base}/sign-in", timeout=30).text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    answer = session.post(f"{base}/sign-in", data={"email": TEACHER, "password": district.PASSWORD,
+                                                   "csrf_token": token},
+                          allow_redirects=False, timeout=30)
+    if answer.status_code != 302:
+        raise RuntimeError(f"signing in answered {answer.status_code}")
+    home = session.get(f"{base}/", allow_redirects=False, timeout=30)
+    if home.status_code != 200:
+        raise RuntimeError(f"the signed-in home answered {home.status_code}")
+    return "; ".join(f"{name}={value}" for name, value in session.cookies.items())
+
+
+def _wrk(url: str, cookie: str) -> dict:
+    completed = subprocess.run(
+        ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency",
+         "-H", f"Cookie: {cookie}", "-H", f"User-Agent: {USER_AGENT}", url],
+        capture_output=True, text=True, check=True, timeout=SECONDS + 60)
+    text = completed.stdout
+    found = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))}
+    for percentile in ("50", "99"):
+        value, unit = re.search(rf"\s{percentile}%\s+([\d.]+)(us|ms|s)\b", text).groups()
+        found[f"p{percentile}"] = float(value) * LATENCY_UNITS[unit]
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    found["bad"] = int(errors.group(1)) if errors else 0
+    return found
+
+
+def _log_lines(path: Path) -> int:
+    return sum(1 for _ in open(path)) if path.exists() else 0
+
+
+def _processes_since(path: Path, mark: int) -> Counter:
+    with open(path) as log:
+        lines = log.readlines()[mark:]
+    return Counter(line.split(" ", 1)[0] for line in lines)
+
+
+def _report(measured: dict, built: float) -> list[Result]:
+    rows, results = [], []
+    for name, (page, healthz, processes) in measured.items():
+        share = page["rps"] / healthz["rps"]
+        target = TARGETS.get(name, 0.30)
+        served = sorted(processes.values(), reverse=True)
+        busiest = served[0] / sum(served) if served else 0.0
+        rows.append(f"| {LABELS[name]} | {page['rps']:.0f} | {healthz['rps']:.0f} | "
+                    f"{share:.1%} | {target:.0%} | {page['p50']:.1f} ms | {page['p99']:.1f} ms | "
+                    f"{busiest:.0%} of {sum(served)} | {'met' if share >= target else 'missed'} |")
+        if page["bad"]:
+            note(NAME, f"{LABELS[name]}: {page['bad']} answers were not 2xx/3xx")
+        results.append(Result(
+            benchmark=NAME, figure=f"{LABELS[name]}: requests/s under wrk vs GET /healthz "
+                                   "just before, same server",
+            measured=page["rps"], reference=healthz["rps"], unit="req/s",
+            bar=f"at least {target:.0%} of /healthz", passed=share >= target and not page["bad"]))
+    table = ("| page | req/s | /healthz req/s | share | target | p50 | p99 | busiest process | "
+             "verdict |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+             + "\n".join(rows))
+    section("Production server under wrk (bench_wrk)",
+            f"A district of {VIDEOS:,} videos ({district.SCHOOLS} schools, "
+            f"{district.TEACHERS:,} teachers; built in {built:.0f} s), gunicorn gthread "
+            f"{PROCESSES} processes x {WEB_THREADS} threads as `make run` serves, wrk "
+            f"{THREADS} threads, {CONNECTIONS} connections, {SECONDS} s per page, each page "
+            "right after /healthz on the same server, signed in as a teacher. \"Busiest "
+            "process\": the share of the page's requests the busier gunicorn process served.\n\n"
+            + table)
+    return results
