@@ -20,6 +20,12 @@ def _data_dir(override: str | os.PathLike | None) -> Path:
     return Path(override or _env("MASTERY_DATA_DIR", "instance")).resolve()
 
 
+def queue_url(data_dir: str | os.PathLike | None = None) -> str:
+    """Where Huey keeps its jobs: SQLite in the data dir unless MASTERY_QUEUE_URL says where
+    (read here once for the app's Config and for the job queue, mastery_share/jobs.py)."""
+    return _env("MASTERY_QUEUE_URL", f"sqlite:///{_data_dir(data_dir) / 'queue.db'}")
+
+
 def _persistent_secret_key(data_dir: Path) -> str:
     """Generate a key once and keep it in the data dir, so sessions survive restarts."""
     key_file = data_dir / "secret_key"
@@ -75,7 +81,7 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = _env(
             "MASTERY_DATABASE_URL", f"sqlite:///{data_dir / 'mastery.db'}"
         )
-        self.QUEUE_URL = _env("MASTERY_QUEUE_URL", f"sqlite:///{data_dir / 'queue.db'}")
+        self.QUEUE_URL = queue_url(data_dir)
         self.STORAGE = _env("MASTERY_STORAGE", "local")
         self.S3_BUCKET = _env("MASTERY_S3_BUCKET")
         self.S3_ENDPOINT_URL = _env("MASTERY_S3_ENDPOINT_URL")

@@ -133,10 +133,12 @@ def _insert_notifications(rng: random.Random, member_ids: list[int], now: dateti
     db.session.execute(insert(Notification), rows)
 
 
-def _signed_in(base: str, email: str):
+def _signed_in(base: str, email: str, user_agent: str | None = None):
     import requests
 
     session = requests.Session()
+    if user_agent:  # a session is tied to its browser's User-Agent (strong protection)
+        session.headers["User-Agent"] = user_agent
     form = session.get(f"{base}/sign-in", timeout=30).text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
     answer = session.post(f"{base}/sign-in", data={"email": email, "password": district.PASSWORD,

@@ -100,7 +100,7 @@ class JobTimers:
     def installed(self):
         from mastery_share.extensions import db
         from mastery_share.media.storage.local import LocalStorage
-        from mastery_share.tasks import huey
+        from mastery_share.jobs import huey
         from mastery_share.videos import processing
 
         with ExitStack() as stack:

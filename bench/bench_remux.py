@@ -29,7 +29,7 @@ def run() -> list[Result]:
     from mastery_share.media.build_args import build_args, build_ladder_args
     from mastery_share.media.probe import probe
     from mastery_share.media.profiles import plan_renditions, target_frame_rate
-    from mastery_share.tasks import huey
+    from mastery_share.jobs import huey
     from mastery_share.videos.higher_renditions import encode_higher_renditions
     from mastery_share.videos.models import Video
     from mastery_share.videos.processing import process_video

@@ -316,13 +316,14 @@ def _check(argv: list[str], env: dict) -> str:
 
 
 @contextmanager
-def _gunicorn(env: dict, log_path: Path):
+def _gunicorn(env: dict, log_path: Path, options: tuple[str, ...] = ("-w", "1")):
+    """gunicorn serving the app (one sync process unless `options` say otherwise)."""
     from .bench_booking import _free_port
 
     port = _free_port()
     with open(log_path, "wb") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "1", "--timeout", "120",
+            [sys.executable, "-m", "gunicorn", *options, "--timeout", "120",
              "-b", f"127.0.0.1:{port}", "wsgi:app"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"

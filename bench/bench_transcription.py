@@ -118,7 +118,7 @@ def _speech_track(scratch: Path) -> Path:
 def _processed(source: Path) -> int:
     """A shared video of `source`, processed; the jobs it queues (transcript, search) are
     held back, as in bench_pipeline."""
-    from mastery_share.tasks import huey
+    from mastery_share.jobs import huey
     from mastery_share.videos.processing import process_video
 
     video_id = queued_video(source)
@@ -141,7 +141,7 @@ def _ready_video(track: Path) -> int:
 def _first_playable(app, source: Path) -> tuple[float, float]:
     """Seconds from the start of `process_video` until the video is `ready` (its smallest
     rendition stored), seen by bench_pipeline's poller; and that moment (time.time())."""
-    from mastery_share.tasks import huey
+    from mastery_share.jobs import huey
     from mastery_share.videos.processing import process_video
 
     from .bench_pipeline import ReadyWatcher

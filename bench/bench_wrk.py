@@ -21,7 +21,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from contextlib import contextmanager
 from pathlib import Path
 
 from . import bench_spread as district
@@ -105,44 +104,16 @@ def build() -> None:
         print(watchable[0])
 
 
-@contextmanager
 def _production_server(env: dict, log_path: Path, access_log: Path):
-    from .bench_booking import _free_port
-
-    port = _free_port()
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--worker-class", "gthread",
-             "--workers", str(PROCESSES), "--threads", str(WEB_THREADS), "--timeout", "120",
-             "--access-logfile", str(access_log), "--access-logformat", "%(p)s %(U)s %(s)s",
-             "-b", f"127.0.0.1:{port}", "wsgi:app"],
-            cwd=district.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        district._wait_until_up(base, server, log_path)
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+    return district._gunicorn(env, log_path, (
+        "--worker-class", "gthread", "--workers", str(PROCESSES), "--threads", str(WEB_THREADS),
+        "--access-logfile", str(access_log), "--access-logformat", "%(p)s %(U)s %(s)s"))
 
 
 def _signed_in_cookie(base: str) -> str:
-    import requests
+    from .bench_home import _signed_in
 
-    session = requests.Session()
-    session.headers["User-Agent"] = USER_AGENT
-    form = session.get(f"{base}/sign-in", timeout=30).text
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
-    answer = session.post(f"{base}/sign-in", data={"email": TEACHER, "password": district.PASSWORD,
-                                                   "csrf_token": token},
-                          allow_redirects=False, timeout=30)
-    if answer.status_code != 302:
-        raise RuntimeError(f"signing in answered {answer.status_code}")
+    session = _signed_in(base, TEACHER, USER_AGENT)
     home = session.get(f"{base}/", allow_redirects=False, timeout=30)
     if home.status_code != 200:
         raise RuntimeError(f"the signed-in home answered {home.status_code}")

@@ -52,9 +52,7 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
     register_template_helpers(app)
     register_cli(app)
 
-    from .tasks import huey
-
-    huey.immediate = bool(app.config.get("HUEY_IMMEDIATE"))
+    _register_jobs(app)
     return app
 
 
@@ -125,6 +123,17 @@ def _import_models() -> None:
     from .visits import models as _visits  # noqa: F401
 
 
+def _register_jobs(app: Flask) -> None:
+    """Every domain's background jobs, so this process can queue them and a worker run them."""
+    import importlib
+
+    from .jobs import JOB_MODULES, configure
+
+    for module in JOB_MODULES:
+        importlib.import_module(module)
+    configure(app)
+
+
 def _register_blueprints(app: Flask) -> None:
     from .accounts import (  # noqa: F401  (their routes are on accounts.bp)
         security_views,
@@ -165,7 +174,31 @@ def _register_blueprints(app: Flask) -> None:
     # header checked in api.auth.member_required.
     csrf.exempt(tus_bp)
     app.register_blueprint(tus_bp)
-    init_api(app)
+    _register_api(init_api(app))
+
+
+def _register_api(api) -> None:
+    """Each domain's /api/v1 blueprint, validated and documented by the one Api."""
+    from .accounts.api import blp as accounts_blp
+    from .accounts.staff_api import blp as staff_blp
+    from .collections.api import blp as collections_blp
+    from .comments.api import blp as comments_blp
+    from .notifications.api import blp as notifications_blp
+    from .search.api import blp as search_blp
+    from .tries.api import blp as tries_blp
+    from .tries.spread_api import blp as spread_blp
+    from .videos.api import blp as videos_blp
+    from .videos.schemas import VideoCreateJsonSchema, VideoCreateMultipartSchema
+    from .visits.api import blp as visits_blp
+
+    # Documented by hand (one endpoint, two content types), so registered by name here.
+    api.spec.components.schema("VideoCreateJsonSchema", schema=VideoCreateJsonSchema)
+    api.spec.components.schema("VideoCreateMultipartSchema", schema=VideoCreateMultipartSchema)
+    for blueprint in (accounts_blp, videos_blp, search_blp, visits_blp, comments_blp,
+                      collections_blp, tries_blp, spread_blp, notifications_blp, staff_blp):
+        # Bearer tokens, not cookies, authenticate the API, so CSRF does not apply.
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint, url_prefix="/api/v1")
 
 
 @event.listens_for(Engine, "connect")

@@ -19,6 +19,10 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 
+from .jobs import enqueue, job
+
+DELIVER = "mail.deliver"
+
 
 @dataclass(frozen=True)
 class Attachment:
@@ -123,7 +127,11 @@ def _send_smtp(message: EmailMessage, url: str) -> None:
 
 def queue_mail(mail: Mail) -> None:
     """Send `mail` from a background job once the current transaction commits."""
-    from .tasks import deliver_mail
     from .transaction import after_commit
 
-    after_commit(deliver_mail, mail)
+    after_commit(enqueue, DELIVER, mail)
+
+
+@job(DELIVER, retries=5, retry_delay=30)
+def deliver_mail(mail: Mail) -> None:
+    send_mail(mail)

@@ -24,7 +24,7 @@ def _database() -> str:
 
 
 def _queue() -> str:
-    from .tasks import huey
+    from .jobs import huey
 
     if huey.immediate:
         return "ok (jobs run in the request: tests)"

@@ -17,18 +17,19 @@ from flask.cli import with_appcontext
 @with_appcontext
 def worker_command(workers: int):
     """Run the background job consumer in this process until interrupted."""
-    from . import tasks
     from .job_slots import keep_a_thread_for_uploads
+    from .jobs import huey, use_app_for_worker
+    from .videos.tasks import requeue_stalled_videos
 
     # Jobs run in this process's app rather than building a second one.
-    tasks.use_app_for_worker(current_app._get_current_object())
-    requeued = tasks.requeue_stalled_videos()
+    use_app_for_worker(current_app._get_current_object())
+    requeued = requeue_stalled_videos()
     if requeued:
         click.echo(f"Worker: requeued {requeued} video(s) left unfinished by a stopped worker")
     keep_a_thread_for_uploads(workers)
-    consumer = tasks.huey.create_consumer(workers=workers, worker_type="thread",
+    consumer = huey.create_consumer(workers=workers, worker_type="thread",
                                           periodic=True, check_worker_health=True)
-    click.echo(f"Worker: {workers} threads on {type(tasks.huey.storage).__name__}")
+    click.echo(f"Worker: {workers} threads on {type(huey.storage).__name__}")
     consumer.run()
 
 

@@ -38,7 +38,7 @@ from mastery_share import create_app  # noqa: E402
 from mastery_share.accounts.models import District, School, User  # noqa: E402
 from mastery_share.accounts.services import hash_password  # noqa: E402
 from mastery_share.extensions import db  # noqa: E402
-from mastery_share.tasks import huey  # noqa: E402
+from mastery_share.jobs import huey  # noqa: E402
 
 queue_mode.route_immediate_jobs_through_storage(huey)
 

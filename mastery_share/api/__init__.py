@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from ..extensions import csrf
 from .schemas import ErrorSchema
 
 
@@ -17,6 +16,8 @@ class MasteryApi(Api):
 
 
 def init_api(app: Flask) -> MasteryApi:
+    """The Api, its converters and security schemes; the app factory registers each domain's
+    blueprint on it (this package imports no domain, so the domains may import it)."""
     api = MasteryApi(
         app,
         spec_kwargs={
@@ -35,25 +36,4 @@ def init_api(app: Flask) -> MasteryApi:
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.components.security_scheme("basicAuth", {"type": "http", "scheme": "basic"})
 
-    from ..accounts.api import blp as accounts_blp
-    from ..accounts.staff_api import blp as staff_blp
-    from ..collections.api import blp as collections_blp
-    from ..comments.api import blp as comments_blp
-    from ..notifications.api import blp as notifications_blp
-    from ..search.api import blp as search_blp
-    from ..tries.api import blp as tries_blp
-    from ..tries.spread_api import blp as spread_blp
-    from ..videos.api import blp as videos_blp
-    from ..videos.schemas import VideoCreateJsonSchema, VideoCreateMultipartSchema
-    from ..visits.api import blp as visits_blp
-
-    # Documented by hand (one endpoint, two content types), so registered by name here.
-    api.spec.components.schema("VideoCreateJsonSchema", schema=VideoCreateJsonSchema)
-    api.spec.components.schema("VideoCreateMultipartSchema", schema=VideoCreateMultipartSchema)
-
-    for blueprint in (accounts_blp, videos_blp, search_blp, visits_blp, comments_blp,
-                      collections_blp, tries_blp, spread_blp, notifications_blp, staff_blp):
-        # Bearer tokens, not cookies, authenticate the API, so CSRF does not apply.
-        csrf.exempt(blueprint)
-        api.register_blueprint(blueprint, url_prefix="/api/v1")
     return api

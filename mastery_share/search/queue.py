@@ -3,6 +3,7 @@ outbox) and applied by a single writer, so concurrent workers never contend for 
 from __future__ import annotations
 
 from ..extensions import db
+from ..jobs import enqueue
 from ..transaction import after_commit
 from ..videos.models import SearchQueueEntry
 
@@ -14,7 +15,8 @@ def reindex_video_later(video_id: int) -> None:
     after_commit(_wake_index_writer)
 
 
-def _wake_index_writer() -> None:
-    from ..tasks import apply_search_queue
+APPLY_QUEUE = "search.apply_queue"  # the job (tasks.py)
 
-    apply_search_queue()
+
+def _wake_index_writer() -> None:
+    enqueue(APPLY_QUEUE)

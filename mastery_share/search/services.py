@@ -82,8 +82,9 @@ def search_videos(viewer: User, q: str | None, filters: SearchFilters | None = N
                             page=page, per_page=per_page, hidden_ids=hidden.ids)
     try:
         response = search_backend().query(request)
-    except IndexUnavailable:
-        log.warning("Search index unavailable; rebuilding it", exc_info=True)
+    except IndexUnavailable as error:
+        # One line: the reason says what is wrong (never built, damaged, being swapped).
+        log.warning("Search index unavailable (%s); rebuilding it", error)
         _rebuild_later()
         return SearchResults(items=[], total=0, page=page, per_page=per_page,
                              notices=[*notices, REBUILDING_NOTICE])
@@ -163,7 +164,10 @@ def _visible_videos(viewer: User, video_ids: list[int]) -> dict[int, Video]:
     return {video.id: video for video in videos}
 
 
-def _rebuild_later() -> None:
-    from ..tasks import rebuild_search_index
+REBUILD = "search.rebuild"  # the job (tasks.py)
 
-    rebuild_search_index()
+
+def _rebuild_later() -> None:
+    from ..jobs import enqueue
+
+    enqueue(REBUILD)

@@ -22,15 +22,16 @@ from sqlalchemy import or_, select, update
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..jobs import enqueue
 from ..media.errors import MediaError
 from ..media.formats import file_url, input_options
 from ..media.probe import probe
 from ..media.runner import run_ffmpeg
 from ..transaction import after_commit, commit
+from ..urgent_work import urgent_work_running
 from ..videos.events import transcript_ready, video_details_changed
 from ..videos.models import Video
 from ..videos.storage_access import media_storage
-from ..urgent_work import urgent_work_running
 from .cues import cues_to_vtt
 from .speech import SAMPLE_RATE, model_files_present
 from .speech_process import transcribe_file
@@ -42,6 +43,9 @@ EXTRACT_SHARE = 10  # percent of the progress bar spent extracting the audio
 # Whisper base takes ~0.1 s per second of audio here; a hung speech process ends the job.
 SPEECH_TIMEOUT_MIN_S = 600.0
 SPEECH_TIMEOUT_PER_S = 2.0
+
+
+TRANSCRIBE = "transcripts.transcribe"  # the job (tasks.py)
 
 
 class TranscriptStatus:
@@ -92,9 +96,7 @@ def transcribe_later(video: Video, *, force: bool = False) -> None:
 
 
 def _enqueue(video_id: int) -> None:
-    from ..tasks import transcribe_video_task
-
-    transcribe_video_task(video_id)
+    enqueue(TRANSCRIBE, video_id)
 
 
 def requeue_stalled_transcripts(stale_after: timedelta) -> int:

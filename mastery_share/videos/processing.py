@@ -22,6 +22,7 @@ from sqlalchemy import or_, select, update
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..jobs import enqueue
 from ..media.build_args import build_args, build_ladder_args, build_poster_args
 from ..media.errors import MediaError
 from ..media.probe import probe
@@ -35,6 +36,8 @@ from .models import Rendition, Video, VideoStatus
 from .storage_access import media_storage
 
 PROGRESS_WRITE_INTERVAL_S = 0.5
+# The two jobs of a video (tasks.py): make it playable, then its larger sizes.
+PROCESS_JOB, LARGER_SIZES_JOB = "videos.process", "videos.larger_sizes"
 logger = logging.getLogger(__name__)
 
 
@@ -193,9 +196,7 @@ def _run_pipeline(video: Video, workdir: Path, first_playable: UrgentLease) -> N
 
 
 def _encode_higher_renditions_later(video_id: int) -> None:
-    from ..tasks import encode_higher_renditions_task
-
-    encode_higher_renditions_task(video_id)
+    enqueue(LARGER_SIZES_JOB, video_id)
 
 
 def rendition_steps(plans: list[RenditionPlan]) -> list[list[RenditionPlan]]:

@@ -13,12 +13,14 @@ from ..accounts.models import Practice, User
 from ..db_types import utcnow
 from ..errors import Conflict, Forbidden, NotFound
 from ..extensions import db
+from ..jobs import enqueue
 from ..transaction import after_commit, commit, rollback
 from ..tries.share_back import check_share_back, claim_share_back, share_back_try_id
 from .captions import parse_captions, store_captions
 from .events import video_deleted, video_details_changed
 from .fields import clean_video_fields
 from .models import Rendition, Upload, Video, VideoStatus, video_practices
+from .processing import PROCESS_JOB
 from .storage_access import media_storage
 from .uploads import completed_upload
 from .visibility import can_manage, can_view, visible_to
@@ -34,9 +36,7 @@ def _original_key(prefix: str, filename: str) -> str:
 
 
 def _enqueue_processing(video_id: int) -> None:
-    from ..tasks import process_video_task
-
-    after_commit(process_video_task, video_id)
+    after_commit(enqueue, PROCESS_JOB, video_id)
 
 
 def create_video(owner: User, raw: dict, *, source: Path, filename: str,

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..accounts.models import Role, User
 from ..extensions import db
+from ..jobs import enqueue
 from ..links import app_path, external_url
 from ..mail import Attachment, Mail
 from ..notifications.kinds import MailTopic, NotificationKind
@@ -22,6 +23,8 @@ from ..transaction import after_commit, commit
 from .invites import booking_event, invitation, location, slot_event
 from .local_time import format_when, zone_label
 from .models import Booking, BookingStatus, VisitSlot
+
+BOOKING_MADE_MAIL = "visits.booking_made_mail"
 
 
 def when(slot: VisitSlot) -> str:
@@ -90,8 +93,6 @@ _BOOKED_HEADLINES = {
 def booking_made(booking: Booking) -> None:
     """Told by the worker: the two mails and their invitations cost more to render than the
     booking itself, and the visitor's answer need not wait for them."""
-    from ..tasks import booking_made_mail
-
     slot, visitor = booking.slot, booking.visitor
     school = visitor.school.name if visitor.school else "the district office"
     _tell(slot.host, NotificationKind.BOOKING_MADE,
@@ -102,7 +103,7 @@ def booking_made(booking: Booking) -> None:
                f"{visitor.name} asks to visit {slot.host.name}'s classroom at "
                f"{slot.school.name} on {_short_when(slot)}. Approve or decline it.",
                app_path("visits.approvals"), actor=visitor)
-    after_commit(booking_made_mail, booking.id, booking.status)
+    after_commit(enqueue, BOOKING_MADE_MAIL, booking.id, booking.status)
 
 
 def send_booking_made(booking_id: int, status: str) -> None:

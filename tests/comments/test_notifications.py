@@ -54,7 +54,7 @@ def test_the_owners_own_comments_and_replies_send_no_mail(app, people, video):
 
 
 def test_the_scheduled_task_sends_the_digests(app, people, video):
-    from mastery_share.tasks import send_comment_digests_task
+    from mastery_share.comments.tasks import send_comment_digests_task
 
     post_comment(people["coach"], video.id, 2.0, "note", "Just now")
     send_comment_digests_task.call_local()

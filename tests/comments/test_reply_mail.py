@@ -70,7 +70,7 @@ def test_nobody_hears_of_a_video_they_may_no_longer_watch(app, people, video):
 
 
 def test_the_scheduled_digest_task_sends_reply_mail_too(app, people, video):
-    from mastery_share.tasks import send_comment_digests_task
+    from mastery_share.comments.tasks import send_comment_digests_task
 
     question = post_comment(people["coach"], video.id, 2.0, "question", "And then?")
     post_comment(people["owner"], video.id, None, "note", "Then they swap", parent_id=question.id)

@@ -5,26 +5,13 @@ collections)."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
-from mastery_share.extensions import db
 from mastery_share.search.indexing import rebuild_index
 from tests.collections.conftest import video_row
 from tests.conftest import make_school, sign_in
+from tests.query_count import statements_of_get
 
 PAGES = ["/", "/videos", "/search?q=lesson", "/visits", "/collections"]
-
-
-def _statements(client, path: str) -> int:
-    counted = []
-    listener = lambda *args: counted.append(1)
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        response = client.get(path)
-        assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len(counted)
 
 
 @pytest.fixture
@@ -50,7 +37,7 @@ def test_a_page_costs_the_same_for_3_videos_or_15(client, teacher, library, path
     sign_in(client, teacher)
     page = f"/videos/{videos[0].id}" if path == "video" else path
     client.get(page)  # first request of the app: caches warmed
-    few = _statements(client, page)
+    few = statements_of_get(client, page)
     library(12)
-    many = _statements(client, page)
+    many = statements_of_get(client, page)
     assert many == few, f"{page}: {few} statements with 3 videos, {many} with 15"

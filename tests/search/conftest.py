@@ -19,7 +19,7 @@ from mastery_share import create_app
 from mastery_share.accounts.models import District, User
 from mastery_share.extensions import db
 from mastery_share.search.queue import reindex_video_later
-from mastery_share.tasks import huey
+from mastery_share.jobs import huey
 from mastery_share.transaction import commit
 from mastery_share.videos.fields import practices_by_slug
 from mastery_share.videos.models import Video, VideoStatus

@@ -238,7 +238,7 @@ def test_a_transcript_left_processing_by_a_dead_worker_is_queued_again(app, teac
     from sqlalchemy import update as sql_update
 
     from mastery_share.db_types import utcnow
-    from mastery_share.tasks import huey
+    from mastery_share.jobs import huey
     from mastery_share.transcripts.jobs import requeue_stalled_transcripts
 
     video = share(teacher, speech_clips.quiet)

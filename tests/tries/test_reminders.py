@@ -169,7 +169,7 @@ def test_reminders_are_delivered_over_smtp(app, smtp_server, teacher, make_try):
 
 
 def test_the_scheduled_task_sends_what_is_due_now(app, teacher, make_try):
-    from mastery_share.tasks import send_try_reminders_task
+    from mastery_share.tries.tasks import send_try_reminders_task
 
     dated_try(make_try, teacher, -1)
     send_try_reminders_task()

@@ -8,7 +8,8 @@ import pytest
 
 from mastery_share.errors import Conflict
 from mastery_share.extensions import db
-from mastery_share.tasks import huey, process_video_task
+from mastery_share.jobs import huey
+from mastery_share.videos.tasks import process_video_job
 from mastery_share.videos.models import Video
 from mastery_share.videos.processing import retry_delay_s
 from mastery_share.videos.services import create_video_from_upload
@@ -106,13 +107,13 @@ def test_a_transient_storage_failure_is_retried_and_then_succeeds(
     video = share(teacher, clips.short)
     slot = _block_rendition_slot(video)
     with pytest.raises(OSError):
-        process_video_task.call_local(video.id)
+        process_video_job.call_local(video.id)
     db.session.expire_all()
     video = db.session.get(Video, video.id)
     assert (video.status, video.attempts, video.error) == ("queued", 1, None)
 
     slot.rmdir()  # the disk problem goes away
-    process_video_task.call_local(video.id)
+    process_video_job.call_local(video.id)
     db.session.expire_all()
     video = db.session.get(Video, video.id)
     assert (video.status, video.attempts) == ("ready", 2)
@@ -125,7 +126,7 @@ def test_retries_stop_after_the_last_attempt_with_a_clear_failure(
     _block_rendition_slot(video)
     for _ in range(2):
         with pytest.raises(OSError):
-            process_video_task.call_local(video.id)
+            process_video_job.call_local(video.id)
     db.session.expire_all()
     video = db.session.get(Video, video.id)
     assert video.status == "failed"

@@ -14,7 +14,7 @@ from mastery_share.db_types import utcnow
 from mastery_share.errors import Conflict
 from mastery_share.extensions import db
 from mastery_share.media.errors import MediaError
-from mastery_share.tasks import requeue_stalled_videos
+from mastery_share.videos.tasks import requeue_stalled_videos
 from mastery_share.videos import processing
 from mastery_share.videos.models import Video
 from mastery_share.videos.services import reprocess_video
@@ -77,7 +77,7 @@ def test_a_lost_larger_sizes_job_is_queued_again_only_once_it_is_stale(app, play
 
 def test_a_size_that_cannot_be_made_fails_alone_and_the_video_stays_playable(
         app, playable_only, monkeypatch):
-    from mastery_share.tasks import encode_higher_renditions_task
+    from mastery_share.videos.tasks import encode_higher_renditions_job
 
     video_id = playable_only()
 
@@ -85,7 +85,7 @@ def test_a_size_that_cannot_be_made_fails_alone_and_the_video_stays_playable(
         raise MediaError("The encoder refused.", "x264 [error]: broken")
 
     monkeypatch.setattr(processing, "run_ffmpeg", broken)
-    encode_higher_renditions_task(video_id)
+    encode_higher_renditions_job(video_id)
     assert _sizes(video_id) == {"360p": "ready", "720p": "failed"}
     video = db.session.get(Video, video_id)
     assert video.status == "ready" and video.progress == 100 and video.worker is None

@@ -2,23 +2,9 @@
 fixed number of queries: a classroom with six visitors costs what one with one does."""
 from __future__ import annotations
 
-from sqlalchemy import event
-
-from mastery_share.extensions import db
 from mastery_share.visits.booking import book_slot
 from tests.conftest import make_school, sign_in
-
-
-def _statements(client, path: str) -> int:
-    counted = []
-    listener = lambda *args: counted.append(1)
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        response = client.get(path)
-        assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len(counted)
+from tests.query_count import statements_of_get
 
 
 def test_the_hosts_slot_page_costs_the_same_for_one_visitor_or_six(
@@ -29,8 +15,8 @@ def test_the_hosts_slot_page_costs_the_same_for_one_visitor_or_six(
     for school in schools:
         book_slot(make_user("teacher", school_=school), large.id)
     sign_in(client, host)
-    one = _statements(client, f"/visits/{small.id}")
-    six = _statements(client, f"/visits/{large.id}")
+    one = statements_of_get(client, f"/visits/{small.id}")
+    six = statements_of_get(client, f"/visits/{large.id}")
     assert six == one, (one, six)
     page = client.get(f"/visits/{large.id}").get_data(as_text=True)
     assert all(f"Visiting School {n}" in page for n in range(6))
