@@ -16,51 +16,25 @@ from flask_login import current_user, login_required
 from ..errors import Invalid
 from ..extensions import db
 from ..query_args import query_page
-from ..videos.models import Video
 from ..videos.services import get_video
 from .forms import (
     BADGES,
     KIND_LABELS,
     CommentActionForm,
-    CommentForm,
     EditCommentForm,
     parse_moment,
 )
 from .models import Comment
+from .panel import comment_form
 from .people import person_page
 from .services import (
-    MAX_BODY,
-    can_edit,
-    can_remove,
     delete_comment,
     edit_comment,
-    kinds_for,
     list_comments,
     post_comment,
 )
 
 bp = Blueprint("comments", __name__)
-
-
-def comment_form(user) -> CommentForm:
-    form = CommentForm()
-    form.kind.choices = [(kind.value, KIND_LABELS[kind.value]) for kind in kinds_for(user)]
-    return form
-
-
-@bp.app_context_processor
-def _panel_helper():
-    return {"comments_panel": comments_panel}
-
-
-def comments_panel(video: Video) -> dict:
-    """What templates/comments/_panel.html shows under the player."""
-    threads = list_comments(current_user, video.id)
-    return {"threads": threads, "form": comment_form(current_user),
-            "action_form": CommentActionForm(), "badges": BADGES, "max_body": MAX_BODY,
-            "can_edit": lambda c: can_edit(current_user, c),
-            "can_remove": lambda c: can_remove(current_user, c, video),
-            "count": sum(1 + len(thread.replies) for thread in threads)}
 
 
 def _back_to(video_id: int, comment: Comment | None = None, at_s: float | None = None):

@@ -48,22 +48,6 @@ def _status(video: Video) -> dict:
             "error": video.transcript_error}
 
 
-@bp.app_context_processor
-def _panel_helper():
-    return {"transcript_panel": transcript_panel}
-
-
-def transcript_panel(video: Video, manage: bool) -> dict:
-    """What templates/transcripts/_panel.html shows beside the player."""
-    text = captions_text(video) if video.captions_key else None
-    panel = {"cues": parse_cues(text) if text else [], "available": transcripts_available(),
-             "auto": video.captions_source == "auto"}
-    if manage:
-        panel.update(auto_form=AutoTranscriptsForm(), action_form=TranscriptActionForm(),
-                     upload_form=CaptionsUploadForm())
-    return panel
-
-
 @bp.route("/videos/<id:video_id>/transcript.json")
 @login_required
 def transcript_json(video_id: int):

@@ -43,6 +43,7 @@ from .services import (
 )
 from .uploads import max_upload_bytes, upload_from_posted_file
 from .visibility import can_manage
+from .watch_page import watch_panels
 
 bp = Blueprint("videos", __name__)
 
@@ -171,8 +172,9 @@ def _captions_from(form) -> tuple[str, bytes] | None:
 @login_required
 def watch(video_id: int):
     video = get_video(current_user, video_id)
+    manage = can_manage(current_user, video)
     return render_template("videos/watch.html", video=video, action_form=VideoActionForm(),
-                           can_manage=can_manage(current_user, video),
+                           can_manage=manage, panels=watch_panels(current_user, video, manage),
                            lineage=video_lineage(current_user, video),
                            can_try=can_start_try(current_user)
                            and video.owner_id != current_user.id,

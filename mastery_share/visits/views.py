@@ -127,13 +127,7 @@ def visit_zone_label(zone_name: str) -> str:
 
 @bp.app_context_processor
 def visit_helpers():
-    def upcoming_slots_for(video, limit: int = 3):
-        """The video's teacher's next open classrooms, for the "See it live" panel."""
-        if not current_user.is_authenticated:
-            return []
-        return upcoming_slots(current_user, SlotFilters(host_id=video.owner_id), limit=limit)
-
-    return {"upcoming_slots_for": upcoming_slots_for, "visit_action_form": ActionForm}
+    return {"visit_action_form": ActionForm}
 
 
 def _safe_next(default: str) -> str:

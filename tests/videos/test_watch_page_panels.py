@@ -1,0 +1,40 @@
+"""The watch page composes its four panels in its view (transcript, "See it live", "Add to
+collection", the conversation) and costs a fixed number of SQL statements whatever is in
+them: twelve comments by twelve people and three open classrooms cost what one of each does."""
+from __future__ import annotations
+
+from mastery_share.comments.services import post_comment
+from tests.collections.conftest import video_row
+from tests.conftest import make_school, sign_in
+from tests.query_count import statements_of_get
+from tests.visits.conftest import local_start
+
+
+def _open(host, days_ahead: int):
+    from mastery_share.visits.slots import create_slots
+
+    return create_slots(host, {"starts_at": local_start(host.school, days_ahead, 9),
+                               "duration_min": 45, "capacity": 3, "room": "12",
+                               "focus": "Stations", "repeat_weekly": 0})[0]
+
+
+def test_the_watch_page_costs_the_same_however_full_its_panels_are(
+        client, district, make_user):
+    coach = make_user("coach", name="Casey Coach")
+    owner = make_user("teacher", name="Olive Owner")
+    quiet, busy = video_row(owner, title="Quiet"), video_row(owner, title="Busy")
+    post_comment(make_user("teacher", name="First Voice"), quiet.id, 1.0, "question", "How?")
+    for number in range(12):
+        school = make_school(district, f"Commenting School {number}", "America/Chicago")
+        voice = make_user("teacher", school_=school, name=f"Voice {number}")
+        post_comment(voice, busy.id, float(number), "note", f"Note {number}")
+    _open(owner, 3)
+    sign_in(client, coach)
+    client.get(f"/videos/{quiet.id}")  # caches warmed
+    one = statements_of_get(client, f"/videos/{quiet.id}")
+    _open(owner, 4), _open(owner, 5)
+    many = statements_of_get(client, f"/videos/{busy.id}")
+    assert many == one, f"{one} statements with one comment and classroom, {many} with more"
+    page = client.get(f"/videos/{busy.id}").get_data(as_text=True)
+    assert "Voice 0" in page and "Voice 11" in page and "Note 11" in page
+    assert 'id="live-heading"' in page and "Add to collection" in page
