@@ -4,8 +4,9 @@ district, cut to that size, with its Whoosh index built), signed in as a teacher
 
 For each page a teacher uses most (home, /videos, a search, a video, the visits calendar, the
 collections page) wrk runs 8 connections for a few seconds, and GET /healthz of the same app
-on the same server runs just before it, so each page's requests per second stand beside the
-trivial endpoint's measured at the same moment. The bar: each page at least 30% of /healthz's
+on the same server runs just before it; each page's requests per second stand beside the
+median of those /healthz runs (one run alone swings by 2x when the process that accepts
+connections changes). The bar: each page at least 30% of /healthz's
 requests per second; search at least 10%. The access log names the gunicorn process of every
 request, so the share each of the two processes served is reported too (a gthread process can
 sit idle while the other takes every connection).
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -63,12 +65,15 @@ def run() -> list[Result]:
         with _production_server(env, scratch / "gunicorn.log", access_log) as base:
             cookie = _signed_in_cookie(base)
             measured = {}
+            healthz_runs = []
             for name, path in pages.items():
-                healthz = _wrk(f"{base}/healthz", cookie)
+                mark = _log_lines(access_log)
+                healthz_runs.append((_wrk(f"{base}/healthz", cookie),
+                                     _processes_since(access_log, mark)))
                 mark = _log_lines(access_log)
                 page = _wrk(f"{base}{path}", cookie)
-                measured[name] = (page, healthz, _processes_since(access_log, mark))
-    return _report(measured, built)
+                measured[name] = (page, _processes_since(access_log, mark))
+    return _report(measured, healthz_runs, built)
 
 
 def build() -> None:
@@ -145,21 +150,32 @@ def _processes_since(path: Path, mark: int) -> Counter:
     return Counter(line.split(" ", 1)[0] for line in lines)
 
 
-def _report(measured: dict, built: float) -> list[Result]:
+def _busiest(processes: Counter) -> tuple[float, int]:
+    served = sorted(processes.values(), reverse=True)
+    return (served[0] / sum(served) if served else 0.0), sum(served)
+
+
+def _report(measured: dict, healthz_runs: list, built: float) -> list[Result]:
+    # /healthz ran before each page; its median across the run is the reference (one run
+    # alone swings by 2x when gunicorn's accepting process changes hands).
+    healthz = {"rps": statistics.median(run["rps"] for run, _ in healthz_runs)}
     rows, results = [], []
-    for name, (page, healthz, processes) in measured.items():
+    for run, processes in healthz_runs:
+        busiest, total = _busiest(processes)
+        note(NAME, f"/healthz: {run['rps']:.0f} req/s, p50 {run['p50']:.1f} ms, the busier "
+                   f"process served {busiest:.0%} of {total}")
+    for name, (page, processes) in measured.items():
         share = page["rps"] / healthz["rps"]
         target = TARGETS.get(name, 0.30)
-        served = sorted(processes.values(), reverse=True)
-        busiest = served[0] / sum(served) if served else 0.0
+        busiest, total = _busiest(processes)
         rows.append(f"| {LABELS[name]} | {page['rps']:.0f} | {healthz['rps']:.0f} | "
                     f"{share:.1%} | {target:.0%} | {page['p50']:.1f} ms | {page['p99']:.1f} ms | "
-                    f"{busiest:.0%} of {sum(served)} | {'met' if share >= target else 'missed'} |")
+                    f"{busiest:.0%} of {total} | {'met' if share >= target else 'missed'} |")
         if page["bad"]:
             note(NAME, f"{LABELS[name]}: {page['bad']} answers were not 2xx/3xx")
         results.append(Result(
             benchmark=NAME, figure=f"{LABELS[name]}: requests/s under wrk vs GET /healthz "
-                                   "just before, same server",
+                                   "(median of the run), same server",
             measured=page["rps"], reference=healthz["rps"], unit="req/s",
             bar=f"at least {target:.0%} of /healthz", passed=share >= target and not page["bad"]))
     table = ("| page | req/s | /healthz req/s | share | target | p50 | p99 | busiest process | "
@@ -170,7 +186,8 @@ def _report(measured: dict, built: float) -> list[Result]:
             f"{district.TEACHERS:,} teachers; built in {built:.0f} s), gunicorn gthread "
             f"{PROCESSES} processes x {WEB_THREADS} threads as `make run` serves, wrk "
             f"{THREADS} threads, {CONNECTIONS} connections, {SECONDS} s per page, each page "
-            "right after /healthz on the same server, signed in as a teacher. \"Busiest "
+            "right after /healthz on the same server (the reference: /healthz's median over the "
+            "run), signed in as a teacher. \"Busiest "
             "process\": the share of the page's requests the busier gunicorn process served.\n\n"
             + table)
     return results
