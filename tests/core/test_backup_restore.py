@@ -6,7 +6,7 @@ import tarfile
 
 from mastery_share.extensions import db
 from mastery_share.videos.models import Video
-from tests.conftest import FreshContextClient, build_app, sign_in
+from tests.conftest import PASSWORD, FreshContextClient, build_app, sign_in
 from tests.videos.conftest import clips, share  # noqa: F401  (the real upload pipeline)
 
 
@@ -30,23 +30,29 @@ def test_a_backup_restores_into_an_empty_instance_playable_and_searchable(
 
     fresh = build_app(tmp_path / "restored", migrated_template)
     with fresh.app_context():
-        result = fresh.test_cli_runner().invoke(args=["restore", str(archive)])
-        assert result.exit_code == 0, result.output
-        restored = db.session.get(Video, video_id)
-        assert restored.title == "Exit tickets sorted by color" and restored.status == "ready"
-        fresh.test_client_class = FreshContextClient
-        client = fresh.test_client()
-        sign_in(client, restored.owner)
+        restored = _restore_and_check(fresh, archive, video_id, PASSWORD)
         assert restored.owner.email == email
-        with client.get(_media_path(client, video_id)) as media:
-            assert media.status_code == 200 and len(media.data) > 1000
-        found = client.get("/api/v1/search?q=exit tickets",
-                           headers=_bearer(restored.owner)).json
-        assert [hit["video"]["id"] for hit in found["results"]] == [video_id]
-        again = fresh.test_cli_runner().invoke(args=["restore", str(archive)])
-        assert again.exit_code != 0 and "empty" in again.output  # never over live data
         db.session.remove()
         db.engine.dispose()
+
+
+def _restore_and_check(fresh, archive, video_id: int, password: str) -> Video:
+    """Restore into `fresh` (its context pushed): the video is there, plays, is found by its
+    title, and a second restore over the live data is refused."""
+    result = fresh.test_cli_runner().invoke(args=["restore", str(archive)])
+    assert result.exit_code == 0, result.output
+    restored = db.session.get(Video, video_id)
+    assert restored.title == "Exit tickets sorted by color" and restored.status == "ready"
+    fresh.test_client_class = FreshContextClient
+    client = fresh.test_client()
+    sign_in(client, restored.owner, password=password)
+    with client.get(_media_path(client, video_id)) as media:
+        assert media.status_code == 200 and len(media.data) > 1000
+    found = client.get("/api/v1/search?q=exit tickets", headers=_bearer(restored.owner)).json
+    assert [hit["video"]["id"] for hit in found["results"]] == [video_id]
+    again = fresh.test_cli_runner().invoke(args=["restore", str(archive)])
+    assert again.exit_code != 0 and "empty" in again.output  # never over live data
+    return restored
 
 
 def test_a_postgresql_backup_restores_into_an_empty_instance_playable_and_searchable(
@@ -71,20 +77,7 @@ def test_a_postgresql_backup_restores_into_an_empty_instance_playable_and_search
     assert "database.pgdump" in names and f"media/{key}" in names
 
     with migrated_postgres_app(tmp_path / "restored", SEARCH="postgres") as fresh:
-        result = fresh.test_cli_runner().invoke(args=["restore", str(archive)])
-        assert result.exit_code == 0, result.output
-        restored = db.session.get(Video, video_id)
-        assert restored.title == "Exit tickets sorted by color" and restored.status == "ready"
-        fresh.test_client_class = FreshContextClient
-        client = fresh.test_client()
-        sign_in(client, restored.owner, password="mastery-demo")
-        with client.get(_media_path(client, video_id)) as media:
-            assert media.status_code == 200 and len(media.data) > 1000
-        found = client.get("/api/v1/search?q=exit tickets",
-                           headers=_bearer(restored.owner)).json
-        assert [hit["video"]["id"] for hit in found["results"]] == [video_id]
-        again = fresh.test_cli_runner().invoke(args=["restore", str(archive)])
-        assert again.exit_code != 0 and "empty" in again.output  # never over live data
+        _restore_and_check(fresh, archive, video_id, "mastery-demo")
 
 
 def test_a_damaged_archive_restores_nothing(app, teacher, share, clips, tmp_path,  # noqa: F811
