@@ -70,12 +70,17 @@ def serve_command(host: str, port: int, consumers: int, worker_command: str | No
         code = web.wait()
         if code:
             click.echo(f"The web server stopped ({code}).", err=True)
+    except KeyboardInterrupt:
+        # Ctrl-C is how a person stops the server: a clean stop, not click's "Aborted!" and
+        # exit 1, which a service manager would record as a failure.
+        code = 0
     finally:
         for worker in workers:
             worker.stopping()
         _stop(web)
         for worker in workers:
             worker.stop()
+    sys.exit(1 if code else 0)
 
 
 # gthread: a teacher's slow upload holds one thread, not a whole process. Two processes of
