@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from mastery_share.extensions import db
 from mastery_share.tries.models import Try
 from tests.conftest import csrf_token
+from tests.query_count import statements_of_get as count_queries  # noqa: F401  (re-exported)
 
 # A PNG's signature and the start of its header: enough for the type to be recognised.
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64)
@@ -63,17 +64,3 @@ def check_page(html: str) -> None:
     assert page.headings.count(1) == 1, page.headings
     for before, after in zip(page.headings, page.headings[1:]):
         assert after <= before + 1, f"heading h{before} is followed by h{after}"
-
-
-def count_queries(client, path: str) -> int:
-    statements = []
-
-    def listener(*args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len(statements)

@@ -7,7 +7,6 @@ import io
 import re
 
 import pytest
-from sqlalchemy import event
 
 from mastery_share.accounts.practices import set_new_to_practices
 from mastery_share.accounts.services import update_profile
@@ -23,6 +22,7 @@ from mastery_share.visits.models import VisitSlot
 from mastery_share.visits.slots import create_slots
 from tests.collections.conftest import video_row
 from tests.conftest import PASSWORD, csrf_token, sign_in
+from tests.query_count import statements_of_get
 from tests.videos.conftest import DETAILS, clips  # noqa: F401  (the real upload pipeline)
 from tests.visits.conftest import local_start
 
@@ -53,20 +53,6 @@ def new_to(user, *slugs: str) -> None:
 def bearer(client, user) -> dict:
     response = client.post("/api/v1/tokens", auth=(user.email, PASSWORD))
     return {"Authorization": f"Bearer {response.get_json()['token']}"}
-
-
-def queries_for(client, path: str) -> int:
-    statements = []
-
-    def listener(*args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len(statements)
 
 
 # ---- a video's level -----------------------------------------------------------------------
@@ -258,17 +244,17 @@ def test_the_practice_page_runs_a_fixed_number_of_queries(client, teacher, path,
     new_to(teacher, PRACTICE)
     sign_in(client, teacher)
     page = f"/practices/{PRACTICE}"
-    few = queries_for(client, page)
+    few = statements_of_get(client, page)
     for n in range(4):
         video = leveled(make_user("teacher"), f"More grouping {n}")
         add_item(coach, path.id, {"video_id": video.id})
-    assert queries_for(client, page) == few
+    assert statements_of_get(client, page) == few
     new_to(teacher)
     # One of each first: an empty list skips its loading queries altogether.
     leveled(make_user("teacher"), "Deeper grouping", "advanced")
     open_classroom(make_user("teacher"), "refining", hour=7)
-    few = queries_for(client, page)
+    few = statements_of_get(client, page)
     for n in range(4):
         leveled(make_user("teacher"), f"Deeper grouping {n}", "advanced")
         open_classroom(make_user("teacher"), "refining", hour=8 + n)
-    assert queries_for(client, page) == few
+    assert statements_of_get(client, page) == few
