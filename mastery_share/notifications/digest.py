@@ -78,8 +78,10 @@ def _claim(user_id: int, week_of: date) -> bool:
     table = WeeklyDigest.__table__
     values = {"user_id": user_id, "week_of": week_of, "sent_at": utcnow()}
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    # RETURNING, not rowcount: psycopg reports -1 for an INSERT ... ON CONFLICT through the
+    # session, and no digest went out on PostgreSQL.
     return db.session.execute(insert(table).values(**values).on_conflict_do_nothing()
-                              ).rowcount == 1
+                              .returning(table.c.user_id)).first() is not None
 
 
 def digest_mail(user: User, digest: Digest, now: datetime) -> Mail:
