@@ -16,13 +16,14 @@ from email.message import Message
 from itertools import count
 from pathlib import Path
 
-from tests import queue_mode  # imports no app module, so it may come first
+from tests import queue_mode, topology  # import no app module, so they may come first
 
 # Before the package is imported: Huey's queue file is created in this data dir.
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="mastery-tests-"))
 os.environ["MASTERY_DATA_DIR"] = str(_SESSION_DIR / "default")
 os.environ.pop("MASTERY_DATABASE_URL", None)
 os.environ.pop("MASTERY_SMTP_URL", None)
+topology.configure_environment()
 queue_mode.configure_environment()
 # Transcription tests opt in with their own model setting; everything else runs without.
 os.environ.pop("MASTERY_WHISPER_MODEL", None)
@@ -99,12 +100,29 @@ def app_overrides(request) -> dict:
     return {}
 
 
+@pytest.fixture(scope="session")
+def scale_out_services(tmp_path_factory):
+    """(database, S3 endpoint) of this pytest worker, in the scale-out topology only."""
+    with topology.migrated_postgres_database(tmp_path_factory.mktemp("migrating")) as database, \
+            topology.moto_s3_endpoint() as endpoint:
+        yield database, endpoint
+
+
 @pytest.fixture
-def app(tmp_path, migrated_template, app_overrides):
-    app = build_app(tmp_path / "data", migrated_template, **app_overrides)
+def app(request, tmp_path, migrated_template, app_overrides):
+    """The test's app: on its own SQLite copy, or in the scale-out topology (tests/topology.py)
+    on this worker's emptied PostgreSQL database, an S3 prefix and PostgreSQL search; a test
+    marked `embedded` (about SQLite or files on the local disk) keeps the embedded one."""
+    if topology.SCALE_OUT and not request.node.get_closest_marker("embedded"):
+        settings = topology.scale_out_settings(*request.getfixturevalue("scale_out_services"))
+        app = create_app({"DATA_DIR": str(tmp_path / "data"), **settings, **app_overrides})
+    else:
+        app = build_app(tmp_path / "data", migrated_template, **app_overrides)
     with app.app_context():
         yield app
         db.session.remove()
+        # The PostgreSQL search backend keeps a pool of its own.
+        getattr(app.extensions.get("search_backend"), "dispose", lambda: None)()
         db.engine.dispose()
 
 

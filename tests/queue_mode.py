@@ -23,20 +23,22 @@ def _one_database_per_worker(url: str) -> str:
     return f"{base}/{int(database or 0) - int(worker[2:])}"
 
 
-TEST_QUEUE_URL = _one_database_per_worker(os.environ.get("MASTERY_TEST_QUEUE_URL", ""))
+def test_queue_url() -> str:
+    """Read when asked: tests/topology.py sets MASTERY_TEST_QUEUE_URL for the scale-out run."""
+    return _one_database_per_worker(os.environ.get("MASTERY_TEST_QUEUE_URL", ""))
 
 
 def configure_environment() -> None:
     """Before the package is imported: the Huey instance is built from MASTERY_QUEUE_URL."""
-    if TEST_QUEUE_URL:
-        os.environ["MASTERY_QUEUE_URL"] = TEST_QUEUE_URL
+    if test_queue_url():
+        os.environ["MASTERY_QUEUE_URL"] = test_queue_url()
     else:
         os.environ.pop("MASTERY_QUEUE_URL", None)
 
 
 def route_immediate_jobs_through_storage(huey) -> None:
     """Keep the real storage in immediate mode and pass every job through it."""
-    if not TEST_QUEUE_URL:
+    if not test_queue_url():
         return
     huey.immediate_use_memory = False
     huey.storage = huey.create_storage()
@@ -56,4 +58,4 @@ def route_immediate_jobs_through_storage(huey) -> None:
 
 def queue_url_for_workers(huey) -> str:
     """The MASTERY_QUEUE_URL a worker process needs to consume this test run's queue."""
-    return TEST_QUEUE_URL or f"sqlite:///{huey.storage.filename}"
+    return test_queue_url() or f"sqlite:///{huey.storage.filename}"

@@ -9,12 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.topology import process_environment
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def start_worker(app, queue_url: str, workers: int = 1, **env) -> subprocess.Popen:
-    environment = {**os.environ, "MASTERY_DATA_DIR": app.config["DATA_DIR"],
-                   "MASTERY_QUEUE_URL": queue_url, **env}
+    environment = {**os.environ, **process_environment(app), "MASTERY_QUEUE_URL": queue_url,
+                   **env}
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker",
                              "--workers", str(workers)], cwd=ROOT, env=environment,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import tarfile
 
+import pytest
+
 from mastery_share.extensions import db
 from mastery_share.videos.models import Video
 from tests.conftest import PASSWORD, FreshContextClient, build_app, sign_in
@@ -15,6 +17,7 @@ def _media_path(client, video_id: int) -> str:
     return page.split('<source src="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
 
 
+@pytest.mark.embedded("the SQLite backup; PostgreSQL's has its own test below")
 def test_a_backup_restores_into_an_empty_instance_playable_and_searchable(
         app, teacher, share, clips, tmp_path, migrated_template):  # noqa: F811
     video = share(teacher, clips.short, title="Exit tickets sorted by color")
@@ -80,6 +83,7 @@ def test_a_postgresql_backup_restores_into_an_empty_instance_playable_and_search
         _restore_and_check(fresh, archive, video_id, "mastery-demo")
 
 
+@pytest.mark.embedded("the SQLite backup; PostgreSQL's has its own test below")
 def test_a_damaged_archive_restores_nothing(app, teacher, share, clips, tmp_path,  # noqa: F811
                                             migrated_template):
     video = share(teacher, clips.short)

@@ -43,6 +43,7 @@ def test_production_refuses_debug_and_uses_secure_cookies(tmp_path, monkeypatch)
         create_app(config)
 
 
+@pytest.mark.embedded("about SQLite's settings")
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(app):
     from mastery_share.extensions import db
 

@@ -222,6 +222,7 @@ def test_the_evidence_photo_is_served_to_the_owner_only(client, teacher, make_tr
     assert boss.get(evidence).status_code == 404
 
 
+@pytest.mark.embedded("looks for leftover files on the local disk")
 def test_evidence_that_is_not_a_photo_or_clip_or_too_large_is_refused_and_not_kept(
         client, teacher, make_try, monkeypatch):
     from mastery_share.tries import evidence

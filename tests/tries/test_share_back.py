@@ -80,6 +80,7 @@ def _check_exactly_one_link(results: list, try_id: int) -> None:
     assert folders == {db.session.get(Video, videos[0]).media_prefix.split("/")[1]}
 
 
+@pytest.mark.embedded("counts the video folders on the local disk")
 def test_two_tabs_sharing_back_one_try_at_once_link_one_video(app, teacher, clips):  # noqa: F811
     try_ = start_try(teacher, {"practice": "flexible-grouping", "plan": "Try groups"})
     _check_exactly_one_link(_race(app, teacher.id, try_.id, clips.short), try_.id)

@@ -101,6 +101,7 @@ def _block_rendition_slot(video) -> Path:
     return slot
 
 
+@pytest.mark.embedded("makes the local store fail by putting a folder where a file goes")
 def test_a_transient_storage_failure_is_retried_and_then_succeeds(
         app, teacher, share, clips, deferred_jobs):
     app.config["PROCESSING_MAX_ATTEMPTS"] = 3
@@ -119,6 +120,7 @@ def test_a_transient_storage_failure_is_retried_and_then_succeeds(
     assert (video.status, video.attempts) == ("ready", 2)
 
 
+@pytest.mark.embedded("makes the local store fail by putting a folder where a file goes")
 def test_retries_stop_after_the_last_attempt_with_a_clear_failure(
         app, teacher, share, clips, deferred_jobs):
     app.config["PROCESSING_MAX_ATTEMPTS"] = 2

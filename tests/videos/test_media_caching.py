@@ -43,6 +43,7 @@ def captioned(tmp_path, clips):
     ("district", "captions.vtt", "private, max-age=60"),  # owners correct captions
     ("network", "360p.mp4", "private, max-age=600"),
 ])
+@pytest.mark.embedded("the app serves media itself from the local store; from S3 it redirects (tests/videos/test_s3_storage.py)")
 def test_private_and_school_media_is_never_cached_and_district_media_only_by_the_browser(
         app, client, teacher, captioned, visibility, name, expected):
     video = captioned(teacher, visibility)

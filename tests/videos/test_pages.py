@@ -2,6 +2,8 @@
 import io
 import re
 
+import pytest
+
 from mastery_share.extensions import db
 from mastery_share.videos.models import Upload, Video
 from mastery_share.videos.storage_access import media_storage
@@ -85,6 +87,7 @@ def test_failed_video_page_offers_reprocess_to_the_owner_only(app, client, teach
     assert "Reprocess" not in colleague.get(f"/videos/{video.id}").get_data(as_text=True)
 
 
+@pytest.mark.embedded("looks for leftover files on the local disk; S3: tests/videos/test_s3_storage.py")
 def test_owner_edits_and_deletes_and_every_stored_file_goes(app, client, teacher, share, clips):
     video = share(teacher, clips.short)
     prefix = video.media_prefix

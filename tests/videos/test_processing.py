@@ -2,6 +2,8 @@
 with a reason the teacher can read, and the original is kept for a reprocess."""
 import subprocess
 
+import pytest
+
 from mastery_share.extensions import db
 from mastery_share.videos.models import Video
 from mastery_share.videos.services import reprocess_video
@@ -14,6 +16,7 @@ def _streams(path) -> list[str]:
     return out.stdout.split()
 
 
+@pytest.mark.embedded("probes the stored renditions as files on the local disk")
 def test_uploaded_h264_clip_is_ready_with_a_remuxed_rendition_and_a_poster(app, teacher, share, clips):
     video = share(teacher, clips.short)
     db.session.refresh(video)
@@ -29,6 +32,7 @@ def test_uploaded_h264_clip_is_ready_with_a_remuxed_rendition_and_a_poster(app, 
     assert storage.exists(video.original_key)
 
 
+@pytest.mark.embedded("probes the stored renditions as files on the local disk")
 def test_webm_screen_recording_is_encoded_without_an_audio_track(app, teacher, share, clips):
     video = share(teacher, clips.webm)
     db.session.refresh(video)

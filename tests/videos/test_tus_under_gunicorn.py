@@ -17,6 +17,7 @@ import requests
 from tusclient import client as tus_client
 
 from tests.conftest import PASSWORD, free_port
+from tests.topology import process_environment
 from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,11 +28,12 @@ KEEP_ALIVE_S = 30
 
 
 class Gunicorn:
-    def __init__(self, data_dir: Path, worker_class: str):
+    def __init__(self, app, worker_class: str):
+        data_dir = Path(app.config["DATA_DIR"])
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "MASTERY_DATA_DIR": str(data_dir),
+        env = {**os.environ, **process_environment(app),
                "MASTERY_UPLOAD_IDLE_TIMEOUT_S": str(IDLE_TIMEOUT_S)}
         env.pop("MASTERY_ENV", None)
         self.log = data_dir / "gunicorn.log"
@@ -64,7 +66,7 @@ class Gunicorn:
 
 @pytest.fixture(params=["gthread", "sync"])
 def gunicorn(request, app):
-    server = Gunicorn(Path(app.config["DATA_DIR"]), request.param)
+    server = Gunicorn(app, request.param)
     try:
         server.wait_until_up()
         yield server
@@ -74,7 +76,7 @@ def gunicorn(request, app):
 
 @pytest.fixture
 def gthread(app):
-    server = Gunicorn(Path(app.config["DATA_DIR"]), "gthread")
+    server = Gunicorn(app, "gthread")
     try:
         server.wait_until_up()
         yield server

@@ -70,6 +70,7 @@ def test_watch_page_and_media_follow_visibility(app, client, people, share, clip
     assert owner_client.get(media_path).status_code == 403  # no session at all
 
 
+@pytest.mark.embedded("the app serves media itself from the local store; from S3 it redirects (tests/videos/test_s3_storage.py)")
 def test_media_is_served_with_range_requests(app, client, teacher, share, clips):
     video = share(teacher, clips.short)
     sign_in(client, teacher)
@@ -99,6 +100,7 @@ def test_unsigned_tampered_or_expired_media_urls_are_refused(app, client, teache
     assert client.get(stale).status_code == 403
 
 
+@pytest.mark.embedded("the app serves media itself from the local store; from S3 it redirects (tests/videos/test_s3_storage.py)")
 def test_making_a_video_private_stops_its_existing_media_urls(app, client, people, share, clips):
     video = share(people["owner"], clips.short, visibility="school")
     sign_in(client, people["same_school"])

@@ -3,6 +3,8 @@ starts takes the video over and finishes it. Real processes, real ffmpeg."""
 import signal
 import threading
 
+import pytest
+
 from mastery_share.extensions import db
 from mastery_share.videos.models import Video
 from tests.real_worker import start_worker as _start_worker
@@ -48,6 +50,7 @@ def test_video_killed_mid_transcode_is_finished_by_the_next_worker(
     assert "requeued 1 video" in output
 
 
+@pytest.mark.embedded("looks for leftover files on the local disk")
 def test_a_video_deleted_mid_transcode_ends_the_job_quietly_and_leaves_no_files(
         app, teacher, share, tmp_path, queued_for_real_worker):
     from mastery_share.videos.services import delete_video
