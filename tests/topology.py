@@ -86,6 +86,15 @@ def migrated_postgres_database(data_dir) -> Iterator[EmptiedPostgresDatabase]:
     from tests.postgres import fresh_postgres_database
 
     with fresh_postgres_database() as url:
+        from sqlalchemy import create_engine, text
+
+        # A test's commit need not survive a power cut: not waiting for the WAL's flush
+        # changes nothing a test can see and saves a few per cent of the pass.
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            name = connection.execute(text("SELECT current_database()")).scalar()
+            connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+        engine.dispose()
         migrating = create_app({"DATA_DIR": str(data_dir), "SQLALCHEMY_DATABASE_URI": url})
         with migrating.app_context():
             upgrade()
