@@ -120,6 +120,7 @@ def _import_models() -> None:
     from .search.postgres import models as _search  # noqa: F401
     from .tries import models as _tries  # noqa: F401
     from .videos import models as _videos  # noqa: F401
+    from .viewing import models as _viewing  # noqa: F401
     from .visits import models as _visits  # noqa: F401
 
 
@@ -155,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     from .tries.views import bp as tries_bp
     from .videos.tus_views import bp as tus_bp
     from .videos.views import bp as videos_bp
+    from .viewing.views import bp as viewing_bp
     from .visits.views import bp as visits_bp
 
     app.register_blueprint(main_bp)
@@ -170,6 +172,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(leader_counts_bp)
     app.register_blueprint(tries_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(viewing_bp)
     # tus requests authenticate with a bearer token, or the session plus an X-CSRFToken
     # header checked in api.auth.member_required.
     csrf.exempt(tus_bp)
@@ -189,13 +192,15 @@ def _register_api(api) -> None:
     from .tries.spread_api import blp as spread_blp
     from .videos.api import blp as videos_blp
     from .videos.schemas import VideoCreateJsonSchema, VideoCreateMultipartSchema
+    from .viewing.api import blp as viewing_blp
     from .visits.api import blp as visits_blp
 
     # Documented by hand (one endpoint, two content types), so registered by name here.
     api.spec.components.schema("VideoCreateJsonSchema", schema=VideoCreateJsonSchema)
     api.spec.components.schema("VideoCreateMultipartSchema", schema=VideoCreateMultipartSchema)
     for blueprint in (accounts_blp, videos_blp, search_blp, visits_blp, comments_blp,
-                      collections_blp, tries_blp, spread_blp, notifications_blp, staff_blp):
+                      collections_blp, tries_blp, spread_blp, notifications_blp, staff_blp,
+                      viewing_blp):
         # Bearer tokens, not cookies, authenticate the API, so CSRF does not apply.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1")

@@ -32,6 +32,7 @@ if (player) {
     }, { once: true });
     player.load();
   });
+  recordPlays(player);
   const quality = document.getElementById("quality");
   if (quality) {
     quality.addEventListener("change", () => {
@@ -71,4 +72,49 @@ if (processing) {
     setTimeout(poll, 2000);
   };
   setTimeout(poll, 1500);
+}
+
+// The view record: a play starts when the viewer first presses play, and reports the seconds
+// actually played (a seek adds nothing) every 15 s, on pause and when the page goes away. The
+// video's owner sees who watched; nothing here ever decides what a viewer may do.
+function recordPlays(video) {
+  const playsUrl = video.dataset.playsUrl;
+  if (!playsUrl) return;
+  const csrf = video.dataset.csrf;
+  let reportUrl = null;
+  let starting = null;
+  let watched = 0;
+  let reported = -1;
+  let last = null;
+
+  const report = (leaving) => {
+    if (!reportUrl || watched === reported) return;
+    reported = watched;
+    const body = new FormData();
+    body.append("csrf_token", csrf);
+    body.append("watched_s", watched.toFixed(1));
+    if (leaving && navigator.sendBeacon) navigator.sendBeacon(reportUrl, body);
+    else fetch(reportUrl, { method: "POST", body, credentials: "same-origin" }).catch(() => {});
+  };
+
+  video.addEventListener("play", () => {
+    last = video.currentTime;
+    if (starting) return;
+    starting = fetch(playsUrl, { method: "POST", credentials: "same-origin",
+                                 headers: { "X-CSRFToken": csrf } })
+      .then((response) => (response.status === 201 ? response.json() : null))
+      .then((play) => { if (play) { reportUrl = `/plays/${play.id}`; report(false); } })
+      .catch(() => {});
+  });
+  video.addEventListener("timeupdate", () => {
+    if (video.paused || video.seeking || last === null) { last = video.currentTime; return; }
+    const step = video.currentTime - last;
+    if (step > 0 && step < 1.5) watched += step; // a jump is a seek, not watching
+    last = video.currentTime;
+  });
+  video.addEventListener("seeking", () => { last = null; });
+  video.addEventListener("pause", () => report(false));
+  video.addEventListener("ended", () => report(false));
+  setInterval(() => { if (!video.paused) report(false); }, 15000);
+  addEventListener("pagehide", () => report(true));
 }
