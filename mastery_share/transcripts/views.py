@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     flash,
     jsonify,
@@ -12,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from werkzeug.utils import secure_filename
 
 from ..errors import DomainError, Invalid
 from ..forms_support import show_error_on_form
@@ -31,6 +33,7 @@ from .services import (
     read_cues,
     retranscribe,
     set_auto_transcripts,
+    transcript_as_text,
     transcripts_available,
     update_cue_texts,
 )
@@ -57,6 +60,20 @@ def transcript_json(video_id: int):
     if can_manage(current_user, video):
         body.update(_status(video))
     return jsonify(body)
+
+
+@bp.route("/videos/<id:video_id>/transcript.txt")
+@login_required
+def transcript_text(video_id: int):
+    """The transcript to read or keep, as a download."""
+    found = transcript_as_text(current_user, video_id)
+    if found is None:
+        abort(404)
+    video, text = found
+    name = secure_filename(video.title)[:80] or "video"
+    return Response(text, mimetype="text/plain", headers={
+        "Content-Disposition": f'attachment; filename="{name}-transcript.txt"',
+        "Cache-Control": "private, no-store"})
 
 
 @bp.route("/videos/<id:video_id>/transcript/status.json")
