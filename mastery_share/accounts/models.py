@@ -63,6 +63,10 @@ class District(db.Model):
     # Members sign in only through the district's identity provider (OpenID Connect): the
     # password form and HTTP Basic for API tokens refuse them.
     require_sso: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # The widest visibility of a classroom video whose faces are not blurred (school,
+    # district or network), whatever the students' releases allow (videos/release.py).
+    widest_without_blur: Mapped[str] = mapped_column(String(16), default="network",
+                                                     server_default="network")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     schools: Mapped[list["School"]] = relationship(

@@ -13,6 +13,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms_support import show_error_on_form
 from ..query_args import query_int, query_page
+from ..videos.release import WIDEST_CHOICES
 from .forms import InviteForm, StaffActionForm, StaffCsvForm
 from .invitations import (
     invitable_roles,
@@ -89,7 +90,8 @@ def staff():
                            filters=filters, schools=schools, roles=list(Role),
                            pending=pending, action_form=StaffActionForm(),
                            page=query_page(), per_page=STAFF_PAGE,
-                           require_sso=district_requires_sso(current_user)), status
+                           require_sso=district_requires_sso(current_user),
+                           release_widest_choices=WIDEST_CHOICES), status
 
 
 @bp.route("/staff/import", methods=["GET", "POST"])

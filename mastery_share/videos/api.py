@@ -28,7 +28,8 @@ def video_to_dict(viewer, video) -> dict:
         "id": video.id, "title": video.title, "description": video.description,
         "practices": [practice.slug for practice in video.practices],
         "grade_band": video.grade_band, "subject": video.subject,
-        "visibility": video.visibility, "level": video.level, "status": video.status,
+        "visibility": video.visibility, "release_tier": video.release_tier,
+        "level": video.level, "status": video.status,
         "progress": video.progress,
         "error": video.error, "duration_s": video.duration_s, "width": video.width,
         "height": video.height,
@@ -93,7 +94,7 @@ def _create_from_multipart():
         raise Invalid("Attach the video as the form field 'file'.", {"file": "Missing."})
     raw = {key: request.form.get(key) for key in
            ("title", "description", "grade_band", "subject", "visibility", "media_release",
-            "level", "try_id")}
+            "release_tier", "level", "try_id")}
     raw["practices"] = [slug for value in request.form.getlist("practices")
                         for slug in value.split(",")]
     captions = request.files.get("captions")

@@ -11,6 +11,7 @@ from ..errors import Invalid
 from ..extensions import db
 from ..text_fields import text_problem
 from .models import PracticeLevel, Visibility
+from .release import RELEASE_TIERS, tier_for_visibility
 
 MAX_TITLE = 200
 MAX_DESCRIPTION = 5000
@@ -95,9 +96,21 @@ def clean_video_fields(raw: dict, *, partial: bool = False, require_release: boo
         if level not in {v.value for v in PracticeLevel}:
             errors["level"] = "Choose a level: getting_started, refining or advanced."
         values["level"] = level
-    if require_release and not _truthy(raw.get("media_release")):
-        errors["media_release"] = ("Confirm that every student shown has a media release on "
-                                   "file (or is not identifiable).")
+    tier = (raw.get("release_tier") or "").strip() if isinstance(
+        raw.get("release_tier") or "", str) else None
+    if tier:
+        if tier not in RELEASE_TIERS:
+            errors["release_tier"] = ("Say which media release every student shown has: none, "
+                                      "school, district or network.")
+        values["release_tier"] = tier
+    elif tier is None:
+        errors["release_tier"] = "Choose the media release every student shown has."
+    elif require_release and _truthy(raw.get("media_release")) and "visibility" in values:
+        # An earlier client's checkbox: the releases cover the visibility chosen with it.
+        values["release_tier"] = tier_for_visibility(values["visibility"])
+    elif require_release:
+        errors["release_tier"] = ("Choose the media release every student shown has (and "
+                                  "that nobody else is identifiable).")
     if errors:
         raise Invalid("Some details of the video need attention.", errors)
     return values

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
@@ -8,10 +8,16 @@ from ..accounts.forms import CheckboxListField
 from ..accounts.models import GRADE_BANDS, SUBJECTS
 from ..text_fields import PlainText
 from .models import PracticeLevel, Visibility
+from .release import ReleaseTier
 
 # One line per level, so a teacher knows which to pick (and a new teacher which to watch).
 LEVEL_HINT = ("Getting started: a first try, for colleagues new to the practice. Refining: it "
               "runs, and you are tuning it. Advanced: a mature practice that goes further.")
+
+
+def release_choices() -> list[SelectChoice]:
+    return [SelectChoice("", "Choose…")] + [SelectChoice(tier.value, tier.label)
+                                            for tier in ReleaseTier]
 
 
 def level_choices() -> list[SelectChoice]:
@@ -45,16 +51,19 @@ class VideoDetailsForm(FlaskForm):
 
 
 class UploadVideoForm(VideoDetailsForm):
-    media_release = BooleanField(
-        "Every student who can be identified has a media release on file, and the video "
-        "shows nothing private.")
+    release_tier = SelectField(
+        "Media releases on file", choices=release_choices(), validate_choice=False,
+        description="The widest release every student who can be identified has. Who can "
+                    "watch may not reach further, and the video shows nothing private.")
     captions = FileField("Captions (optional, .vtt or .srt)")
     file = FileField("Video file")
     upload_id = HiddenField()
 
 
 class EditVideoForm(VideoDetailsForm):
-    pass
+    release_tier = SelectField("Media releases on file", choices=release_choices(),
+                               validate_choice=False,
+                               description="Widen it when the releases on file do.")
 
 
 class VideoActionForm(FlaskForm):

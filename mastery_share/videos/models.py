@@ -78,6 +78,8 @@ class Video(db.Model):
         one_of("level", PracticeLevel, "level_known"),
         CheckConstraint("progress BETWEEN 0 AND 100", name="progress_percent"),
         CheckConstraint("media_release", name="media_release_attested"),
+        CheckConstraint("release_tier IN ('none', 'school', 'district', 'network')",
+                        name="release_tier_known"),
         Index("ix_videos_status_created", "status", "created_at"),
     )
 
@@ -93,6 +95,10 @@ class Video(db.Model):
     level: Mapped[str] = mapped_column(String(16), default=PracticeLevel.GETTING_STARTED.value,
                                        server_default=PracticeLevel.GETTING_STARTED.value)
     media_release: Mapped[bool] = mapped_column(Boolean)
+    # The widest media release every student shown has (videos/release.py): none, school,
+    # district or network; visibility never reaches further.
+    release_tier: Mapped[str] = mapped_column(String(16), default="school",
+                                              server_default="school")
     status: Mapped[str] = mapped_column(String(16), default=VideoStatus.QUEUED.value)
     progress: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)

@@ -5,10 +5,15 @@ from ..api.schemas import RefSchema
 from ..query_args import MAX_ID
 from ..text_fields import PlainText
 from .models import PracticeLevel, Visibility
+from .release import RELEASE_TIERS
 
 VISIBILITIES = [v.value for v in Visibility]
 LEVELS = [v.value for v in PracticeLevel]
 _LEVEL_HELP = {"description": "getting_started (the default), refining or advanced"}
+_RELEASE_HELP = {"description": "The widest media release every student shown has: none, "
+                                 "school, district or network. The visibility may not reach "
+                                 "further (422). Without it, media_release: true attests a "
+                                 "release covering the visibility chosen."}
 _TRY_ID_HELP = {"description": "One of your tries, not yet shared back: the new video "
                                "becomes its share-back."}
 
@@ -30,6 +35,7 @@ class VideoSchema(Schema):
     grade_band = fields.String(required=True)
     subject = fields.String(required=True)
     visibility = fields.String(required=True)
+    release_tier = fields.String(required=True, validate=validate.OneOf(RELEASE_TIERS))
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
     status = fields.String(required=True)
     progress = fields.Integer(required=True)
@@ -73,6 +79,7 @@ class VideoEditSchema(Schema):
     grade_band = fields.String(validate=validate.OneOf(GRADE_BANDS))
     subject = fields.String(validate=validate.OneOf(SUBJECTS))
     visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
+    release_tier = fields.String(validate=validate.OneOf(RELEASE_TIERS), metadata=_RELEASE_HELP)
     level = fields.String(validate=validate.OneOf(LEVELS), metadata=_LEVEL_HELP)
 
 
@@ -87,7 +94,7 @@ class VideoCreateJsonSchema(VideoEditSchema):
     grade_band = fields.String(required=True, validate=validate.OneOf(GRADE_BANDS))
     subject = fields.String(required=True, validate=validate.OneOf(SUBJECTS))
     visibility = fields.String(required=True, validate=validate.OneOf(VISIBILITIES))
-    media_release = fields.Boolean(required=True)
+    media_release = fields.Boolean()
 
 
 class VideoCreateMultipartSchema(Schema):
@@ -101,7 +108,8 @@ class VideoCreateMultipartSchema(Schema):
     grade_band = fields.String(required=True, validate=validate.OneOf(GRADE_BANDS))
     subject = fields.String(required=True, validate=validate.OneOf(SUBJECTS))
     visibility = fields.String(required=True, validate=validate.OneOf(VISIBILITIES))
-    media_release = fields.Boolean(required=True)
+    media_release = fields.Boolean()
+    release_tier = fields.String(validate=validate.OneOf(RELEASE_TIERS), metadata=_RELEASE_HELP)
     level = fields.String(validate=validate.OneOf(LEVELS), metadata=_LEVEL_HELP)
     try_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID), metadata=_TRY_ID_HELP)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
-from ..accounts.models import Practice, User
+from ..accounts.models import District, Practice, User
 from ..db_types import utcnow
 from ..errors import Conflict, Forbidden, NotFound
 from ..extensions import db
@@ -21,6 +21,7 @@ from .events import video_deleted, video_details_changed
 from .fields import clean_video_fields
 from .models import Rendition, Upload, Video, VideoStatus, video_practices
 from .processing import PROCESS_JOB
+from .release import check_release
 from .storage_access import media_storage
 from .uploads import completed_upload
 from .visibility import can_manage, can_view, visible_to
@@ -49,6 +50,7 @@ def create_video(owner: User, raw: dict, *, source: Path, filename: str,
     if owner.school_id is None:
         raise Forbidden("Only members of a school can share videos.")
     values = clean_video_fields(raw)
+    check_release(values["visibility"], values["release_tier"], _widest_without_blur(owner.district_id))
     share_back = share_back_try_id(raw)
     if share_back is not None:
         check_share_back(owner, share_back)
@@ -91,6 +93,11 @@ def _claim_upload(upload_id: str, video_id: int) -> None:
         raise Conflict("This upload has already been turned into a video.")
 
 
+def _widest_without_blur(district_id: int) -> str:
+    return db.session.scalar(select(District.widest_without_blur)
+                             .where(District.id == district_id)) or "network"
+
+
 def create_video_from_upload(owner: User, upload_id: str, raw: dict,
                              captions: tuple[str, bytes] | None = None) -> Video:
     """Turn a finished tus upload into a video exactly once, even if asked twice at once."""
@@ -120,6 +127,10 @@ def update_video(actor: User, video_id: int, raw: dict) -> Video:
     """Edit the details of a video the actor manages."""
     video = get_managed_video(actor, video_id)
     values = clean_video_fields(raw, partial=True, require_release=False)
+    # A wider visibility, or a narrower release, is checked against the same rule as on upload.
+    check_release(values.get("visibility", video.visibility),
+                  values.get("release_tier", video.release_tier),
+                  _widest_without_blur(video.district_id))
     for name, value in values.items():
         setattr(video, name, value)
     video_details_changed(video)

@@ -28,8 +28,9 @@ from ..tries.presentation import can_start_try, share_back_offer
 from ..worker_state import processing_paused_message
 from .forms import EditVideoForm, UploadVideoForm, VideoActionForm, practice_choices
 from .media_urls import check_media_signature, media_url
-from .models import PracticeLevel, Upload
+from .models import PracticeLevel, Upload, Visibility
 from .playback import media_response, player_context
+from .release import set_widest_without_blur
 from .services import (
     VideoFilters,
     create_video_from_upload,
@@ -64,8 +65,7 @@ def _details_from(form) -> dict:
     return {"title": form.title.data, "description": form.description.data,
             "practices": form.practices.data or [], "grade_band": form.grade_band.data,
             "subject": form.subject.data, "visibility": form.visibility.data,
-            "level": form.level.data,
-            "media_release": getattr(form, "media_release", None) and form.media_release.data}
+            "level": form.level.data, "release_tier": form.release_tier.data}
 
 
 @bp.route("/videos")
@@ -210,7 +210,7 @@ def edit(video_id: int):
             flash("The video's details are saved.", "success")
             return redirect(url_for("videos.watch", video_id=video.id))
     return render_template("videos/edit.html", form=form, video=video,
-                           action_form=VideoActionForm())
+                           action_form=VideoActionForm()), 422 if form.errors else 200
 
 
 @bp.route("/videos/<id:video_id>/delete", methods=["POST"])
@@ -221,6 +221,21 @@ def delete(video_id: int):
     delete_video(current_user, video_id)
     flash("The video and all its files are deleted.", "success")
     return redirect(url_for("videos.mine"))
+
+
+@bp.route("/videos/release-policy", methods=["POST"])
+@login_required
+def release_policy():
+    """An admin sets how far a classroom video may be shared with students' faces unblurred."""
+    chosen = request.form.get("widest_without_blur", "")
+    try:
+        set_widest_without_blur(current_user, chosen)
+    except DomainError as error:
+        flash(error.message, "danger")
+    else:
+        flash(f"Saved: classroom videos are shared at most with \u201c"
+              f"{Visibility(chosen).label}\u201d unless faces are blurred.", "success")
+    return redirect(url_for("accounts.staff") + "#release-policy-heading")
 
 
 @bp.route("/videos/<id:video_id>/reprocess", methods=["POST"])

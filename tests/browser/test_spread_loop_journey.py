@@ -75,7 +75,7 @@ def test_watch_try_check_in_share_back_and_see_the_spread(
     page.get_by_label("Grade band").select_option("3-5")
     page.get_by_label("Subject").select_option("Math")
     page.get_by_label("Who can watch").select_option("district")
-    page.get_by_label(re.compile("media release on file")).check()
+    page.get_by_label("Media releases on file").select_option("district")
     expect(page.locator("#upload-detail")).to_have_text("Upload complete.")
     page.get_by_role("button", name="Share the video").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(

@@ -46,7 +46,7 @@ def test_upload_with_progress_then_watch_it_play(page, teacher, ten_seconds, ass
     page.get_by_label("Grade band").select_option("3-5")
     page.get_by_label("Subject").select_option("Math")
     page.get_by_label("Who can watch").select_option("district")
-    page.get_by_label(re.compile("media release on file")).check()
+    page.get_by_label("Media releases on file").select_option("district")
     expect(page.locator("#upload-detail")).to_have_text("Upload complete.")
     expect(progress).to_have_attribute("value", "100")
     expect(page.locator("#upload-percent")).to_have_text("100%")

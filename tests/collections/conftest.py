@@ -11,6 +11,7 @@ from mastery_share.collections.items import add_item
 from mastery_share.extensions import db
 from mastery_share.videos.fields import practices_by_slug
 from mastery_share.videos.models import Video, VideoStatus
+from mastery_share.videos.release import tier_for_visibility
 from tests.videos.conftest import clips, share  # noqa: F401  (the real upload pipeline)
 
 
@@ -21,6 +22,7 @@ def video_row(owner, *, title: str = "A lesson", visibility: str = "district",
     video = Video(owner_id=owner.id, school_id=owner.school_id, district_id=owner.district_id,
                   title=title, description="", grade_band="3-5", subject="Math",
                   visibility=visibility, media_release=True, status=VideoStatus.READY.value,
+                  release_tier=tier_for_visibility(visibility),
                   progress=100, media_prefix=prefix, original_key=f"{prefix}original.mp4",
                   original_filename="lesson.mp4", original_bytes=1, duration_s=duration_s)
     video.practices = practices_by_slug(["flexible-grouping"])

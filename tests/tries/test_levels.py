@@ -69,7 +69,7 @@ def test_a_video_shared_through_the_form_keeps_its_level(client, teacher, clips)
     sign_in(client, teacher)
     token = csrf_token(client, "/videos/new")
     response = client.post("/videos/new", data={
-        **DETAILS, "csrf_token": token, "media_release": "y", "level": "advanced",
+        **DETAILS, "csrf_token": token, "release_tier": "district", "level": "advanced",
         "file": (io.BytesIO(clips.short.read_bytes()), "class.mp4")},
         content_type="multipart/form-data", follow_redirects=True)
     assert "Level: Advanced" in response.get_data(as_text=True)

@@ -43,7 +43,7 @@ def _share_back(app, signed_in, make_try, original, teacher, clip, *, try_visibi
                     practice="goal-setting")
     browser = signed_in(teacher)
     form = browser.get(f"/videos/new?try={try_.id}").get_data(as_text=True)
-    fields = {**DETAILS, "title": title, "visibility": video_visibility, "media_release": "y",
+    fields = {**DETAILS, "title": title, "visibility": video_visibility, "release_tier": "network",
               "try_id": str(try_.id),
               "file": (io.BytesIO(clip.read_bytes()), "back.mp4")}
     response = post(browser, f"/videos/new?try={try_.id}", fields,

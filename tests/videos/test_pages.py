@@ -12,7 +12,7 @@ from tests.videos.conftest import DETAILS
 
 
 def _form(token, **overrides):
-    fields = {**DETAILS, "csrf_token": token, "media_release": "y", **overrides}
+    fields = {**DETAILS, "csrf_token": token, "release_tier": "district", **overrides}
     return fields
 
 
@@ -31,7 +31,7 @@ def test_a_wrong_field_keeps_the_uploaded_file_for_the_next_try(app, client, tea
     sign_in(client, teacher)
     token = csrf_token(client, "/videos/new")
     response = client.post("/videos/new", data={
-        **_form(token, title="", media_release=""),
+        **_form(token, title="", release_tier=""),
         "file": (io.BytesIO(clips.short.read_bytes()), "class.mp4")},
         content_type="multipart/form-data")
     page = response.get_data(as_text=True)
@@ -131,7 +131,7 @@ def test_the_share_form_marks_its_required_fields_and_states_the_limit_in_gb(app
     page = client.get("/videos/new").get_data(as_text=True)
     assert "up to 2 GB" in page and "2048 MB" not in page
     assert "Fields marked" in page and "are required" in page
-    for field in ("file", "title", "grade_band", "subject", "visibility", "media_release"):
+    for field in ("file", "title", "grade_band", "subject", "visibility", "release_tier"):
         tag = re.search(rf'<(?:input|select)[^>]*\bid="{field}"[^>]*>', page)
         assert tag and " required" in tag.group(0), field
     for optional in ("description", "captions"):

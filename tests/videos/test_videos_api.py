@@ -48,7 +48,7 @@ def test_missing_fields_are_422_with_every_field_named(live_server, auth, clips)
                           media_release="false")
     assert response.status_code == 422
     fields = response.json()["error"]["fields"]
-    assert {"title", "practices", "media_release"} <= set(fields)
+    assert {"title", "practices", "release_tier"} <= set(fields)
 
 
 def test_json_post_needs_a_finished_upload_of_mine(live_server, auth):

@@ -1,0 +1,85 @@
+"""Media-release tiers: who may see the students in a video.
+
+On upload the teacher attests the widest release every student shown has: none, school,
+district or network. A video is never shared wider than that, nor wider than its district
+allows without face blur (District.widest_without_blur). Face blur is not built yet, so today
+both limits simply hold; when it is, a blurred video may go wider (issue 17).
+"""
+from __future__ import annotations
+
+import enum
+
+from ..errors import Invalid
+from .models import Visibility
+
+
+class ReleaseTier(str, enum.Enum):
+    NONE = "none"
+    SCHOOL = "school"
+    DISTRICT = "district"
+    NETWORK = "network"
+
+    @property
+    def label(self) -> str:
+        return {
+            "none": "Not every student has a release: only I (and admins) may watch",
+            "school": "Releases cover my school",
+            "district": "Releases cover my district",
+            "network": "Releases cover everyone on Mastery Share",
+        }[self.value]
+
+
+RELEASE_TIERS = [tier.value for tier in ReleaseTier]
+# How far each tier and each visibility reaches, on one scale.
+_REACH = {"none": 0, "private": 0, "school": 1, "district": 2, "network": 3}
+_VISIBILITY_AT = {0: Visibility.PRIVATE, 1: Visibility.SCHOOL, 2: Visibility.DISTRICT,
+                  3: Visibility.NETWORK}
+
+
+def tier_for_visibility(visibility: str) -> str:
+    """What an earlier "every student has a media release" checkbox attested: a release
+    covering the visibility the teacher chose with it."""
+    return ReleaseTier.NONE.value if visibility == Visibility.PRIVATE.value else visibility
+
+
+def widest_visibility(release_tier: str, district_widest: str) -> Visibility:
+    return _VISIBILITY_AT[min(_REACH[release_tier], _REACH[district_widest])]
+
+
+def check_release(visibility: str, release_tier: str, district_widest: str) -> None:
+    """Invalid (422) when `visibility` reaches further than the release or the district allow."""
+    widest = widest_visibility(release_tier, district_widest)
+    if _REACH[visibility] <= _REACH[widest.value]:
+        return
+    if _REACH[release_tier] < _REACH[district_widest]:
+        reason = (f"The students' media releases cover {_covers(release_tier)}, so the widest "
+                  f"sharing is \u201c{widest.label}\u201d.")
+    else:
+        reason = (f"Your district shares classroom videos at most with \u201c{widest.label}\u201d "
+                  "unless students' faces are blurred.")
+    raise Invalid(f"{reason} Face blur is not available yet.",
+                  {"visibility": f"{reason} Choose \u201c{widest.label}\u201d or narrower."})
+
+
+def _covers(release_tier: str) -> str:
+    return {"none": "no one beyond you", "school": "your school only",
+            "district": "your district only", "network": "everyone"}[release_tier]
+
+
+WIDEST_CHOICES = [Visibility.SCHOOL, Visibility.DISTRICT, Visibility.NETWORK]
+
+
+def set_widest_without_blur(actor, visibility: str) -> None:
+    """The district's policy: how far a classroom video may be shared with faces unblurred.
+    It holds for every video shared or widened from now on."""
+    from ..accounts.models import District
+    from ..errors import Forbidden
+    from ..extensions import db
+    from ..transaction import commit
+
+    if not actor.is_admin:
+        raise Forbidden("Only district admins set how far classroom videos may be shared.")
+    if visibility not in {choice.value for choice in WIDEST_CHOICES}:
+        raise Invalid("Choose school, district or network.")
+    db.session.get(District, actor.district_id).widest_without_blur = visibility
+    commit()
