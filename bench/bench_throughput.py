@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+from .bench_spread import _check
 from .harness import Result, generate_source, note, scratch_dir
 
 NAME = "throughput"
@@ -188,12 +189,3 @@ def _token(base: str) -> str:
     if answer.status_code != 201:
         raise RuntimeError(f"POST /api/v1/tokens answered {answer.status_code}: {answer.text}")
     return answer.json()["token"]
-
-
-def _check(argv: list[str], env: dict) -> str:
-    completed = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True,
-                               check=False, timeout=900)
-    if completed.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv[2:])[:120]} failed: {completed.stderr.strip()[-2000:]}")
-    return completed.stdout
-

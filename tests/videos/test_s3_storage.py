@@ -17,13 +17,13 @@ import boto3
 import pytest
 import requests
 from botocore.config import Config
-from moto.server import ThreadedMotoServer
 
 from mastery_share.security_headers import content_security_policy
 from mastery_share.videos.media_urls import media_url
 from mastery_share.videos.services import delete_video, update_video
 from mastery_share.videos.storage_access import media_storage
-from tests.conftest import free_port, sign_in
+from tests.conftest import sign_in
+from tests.topology import moto_s3_endpoint
 
 PREFIX = "mastery/"
 _buckets = count(1)
@@ -32,19 +32,8 @@ _buckets = count(1)
 @pytest.fixture(scope="module")
 def s3_endpoint() -> Iterator[str]:
     # Dummy credentials for the whole module: boto3 reads them when the app builds its client.
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("AWS_ACCESS_KEY_ID", "testing")
-        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        env.setenv("AWS_DEFAULT_REGION", "us-east-1")
-        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
-            env.delenv(name, raising=False)
-        port = free_port()
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-        server.start()
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.stop()
+    with moto_s3_endpoint() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture(scope="module")
