@@ -8,19 +8,11 @@ from sqlalchemy import select
 
 from mastery_share.extensions import db
 from mastery_share.viewing.models import VideoView
-from tests.conftest import PASSWORD
+from tests.browser.conftest import sign_in_page
 from tests.videos.conftest import clips, share  # noqa: F401  (fixtures)
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, user):
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("status")).to_contain_text("Welcome back")
 
 
 def _played_seconds(video_id: int) -> float:
@@ -36,7 +28,7 @@ def test_a_play_is_recorded_and_only_its_owner_sees_who(make_page, make_user, ot
     assert video.status == "ready"
 
     colleague = make_page()
-    _sign_in(colleague, make_user("teacher", school_=other_school, name="Cora Colleague"))
+    sign_in_page(colleague, make_user("teacher", school_=other_school, name="Cora Colleague"))
     colleague.goto(f"/videos/{video.id}")
     colleague.evaluate("() => { const p = document.getElementById('player'); p.muted = true; "
                        "return p.play(); }")
@@ -44,7 +36,7 @@ def test_a_play_is_recorded_and_only_its_owner_sees_who(make_page, make_user, ot
     assert wait_until(lambda: _played_seconds(video.id) >= 2.0), _played_seconds(video.id)
 
     mine = make_page()
-    _sign_in(mine, owner)
+    sign_in_page(mine, owner)
     mine.goto(f"/videos/{video.id}")
     who = mine.get_by_role("region", name="Who watched")
     expect(who).to_contain_text("1 play by 1 colleague")
@@ -53,7 +45,7 @@ def test_a_play_is_recorded_and_only_its_owner_sees_who(make_page, make_user, ot
     assert_accessible(mine)
 
     leader = make_page()
-    _sign_in(leader, principal)
+    sign_in_page(leader, principal)
     leader.goto(f"/videos/{video.id}")
     expect(leader.get_by_role("region", name="Watched")).to_contain_text("1 play by 1 colleague")
     expect(leader.get_by_text("Cora Colleague")).to_have_count(0)
