@@ -127,10 +127,12 @@ def update_video(actor: User, video_id: int, raw: dict) -> Video:
     """Edit the details of a video the actor manages."""
     video = get_managed_video(actor, video_id)
     values = clean_video_fields(raw, partial=True, require_release=False)
-    # A wider visibility, or a narrower release, is checked against the same rule as on upload.
-    check_release(values.get("visibility", video.visibility),
-                  values.get("release_tier", video.release_tier),
-                  _widest_without_blur(video.district_id))
+    # A new visibility or release is checked against the same rule as on upload; a title
+    # edit is not refused because the district narrowed its policy since the video was shared.
+    visibility = values.get("visibility", video.visibility)
+    release_tier = values.get("release_tier", video.release_tier)
+    if (visibility, release_tier) != (video.visibility, video.release_tier):
+        check_release(visibility, release_tier, _widest_without_blur(video.district_id))
     for name, value in values.items():
         setattr(video, name, value)
     video_details_changed(video)

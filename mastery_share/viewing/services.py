@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import joinedload
 
@@ -50,7 +51,7 @@ def report_watched(viewer: User, view_id: int, watched_s: float) -> VideoView:
     if view is None or view.viewer_id != viewer.id:
         raise NotFound("No such play.")
     video = get_video(viewer, view.video_id)  # made private since: nothing more is recorded
-    ceiling = (video.duration_s or 0) + _SLACK_S if video.duration_s else watched_s
+    ceiling = (video.duration_s or current_app.config["MAX_VIDEO_SECONDS"]) + _SLACK_S
     view.watched_s = max(view.watched_s, min(max(watched_s, 0.0), ceiling))
     view.last_seen_at = utcnow()
     commit()

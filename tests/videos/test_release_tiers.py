@@ -106,6 +106,22 @@ def test_the_district_narrows_sharing_without_blur(app, client, teacher, admin, 
         answer.get_json()["error"]["message"])
 
 
+def test_a_video_shared_before_the_district_narrowed_its_policy_keeps_being_editable(
+        app, client, teacher, admin):
+    video = video_row(teacher, title="Stations", visibility="network")
+    admin.district.widest_without_blur = "school"
+    db.session.commit()
+    sign_in(client, teacher)
+    edit = f"/videos/{video.id}/edit"
+    saved = client.post(edit, data={
+        "csrf_token": csrf_token(client, edit), "title": "Stations, week 2", "description": "",
+        "practices": ["flexible-grouping"], "grade_band": "3-5", "subject": "Math",
+        "visibility": "network", "level": "getting_started", "release_tier": "network"})
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    db.session.refresh(video)
+    assert video.title == "Stations, week 2" and video.visibility == "network"
+
+
 def test_only_an_admin_sets_the_district_policy(app, client, principal):
     sign_in(client, principal)
     answer = client.post("/videos/release-policy", data={
