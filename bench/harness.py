@@ -135,7 +135,7 @@ VIDEO_DETAILS = {"title": "Bench", "description": "", "practices": ["blended-lea
 BENCH_TEACHER = "maria.lopez@riverside.example.org"
 
 
-def queued_video(source: Path):
+def queued_video(source: Path, **details):
     """Seed the demo district and record a `queued` video of `source` for BENCH_TEACHER,
     without starting its processing (so the caller can time `process_video` itself)."""
     from unittest import mock
@@ -153,6 +153,6 @@ def queued_video(source: Path):
         raise RuntimeError(f"seed_demo() made no {BENCH_TEACHER}")
     # The test config runs Huey tasks immediately; holding the job back lets us time it alone.
     with mock.patch.object(services, "_enqueue_processing", lambda video_id: None):
-        video = services.create_video(owner, dict(VIDEO_DETAILS), source=source,
+        video = services.create_video(owner, {**VIDEO_DETAILS, **details}, source=source,
                                       filename=source.name)
     return video.id

@@ -119,7 +119,7 @@ def _import_models() -> None:
     from .notifications import models as _notifications  # noqa: F401
     from .search.postgres import models as _search  # noqa: F401
     from .tries import models as _tries  # noqa: F401
-    from .videos import models as _videos  # noqa: F401
+    from .videos import face_models as _faces, models as _videos  # noqa: F401
     from .viewing import models as _viewing  # noqa: F401
     from .visits import models as _visits  # noqa: F401
 
@@ -136,6 +136,7 @@ def _register_jobs(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .videos import face_views  # noqa: F401  (its routes are on videos.bp)
     from .accounts import (  # noqa: F401  (their routes are on accounts.bp)
         security_views,
         sso_views,

@@ -67,6 +67,9 @@ class District(db.Model):
     # district or network), whatever the students' releases allow (videos/release.py).
     widest_without_blur: Mapped[str] = mapped_column(String(16), default="network",
                                                      server_default="network")
+    # Whether the upload form starts with "Blur students' faces" ticked.
+    blur_faces_by_default: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                        server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     schools: Mapped[list["School"]] = relationship(

@@ -82,6 +82,16 @@ def build_ladder_args(
     return ["-y", *graph.get_args()]
 
 
+def encode_option_args(probe: ProbeResult, plan: RenditionPlan) -> list[str]:
+    """The rendition's output options as argv, for an encode fed by something other than a
+    file (face blur pipes its frames in): the same file as the ladder would make."""
+    args: list[str] = []
+    for name, value in _encode_options(probe, plan).items():
+        flag = "-f" if name == "format" else f"-{name}"  # as ffmpeg-python spells it
+        args += [flag] + ([] if value is None else [str(value)])
+    return args
+
+
 def _encode_options(probe: ProbeResult, plan: RenditionPlan) -> dict[str, Any]:
     assert plan.frame_rate is not None
     options: dict[str, Any] = {

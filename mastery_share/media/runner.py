@@ -50,7 +50,7 @@ def run_ffmpeg(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
     except OSError as error:
         raise MediaError(
@@ -59,9 +59,9 @@ def run_ffmpeg(
     tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
     timed_out = threading.Event()
     with process:  # closes the pipes whatever happens
-        reader = threading.Thread(target=_keep_tail, args=(process.stderr, tail), daemon=True)
+        reader = threading.Thread(target=keep_tail, args=(process.stderr, tail), daemon=True)
         reader.start()
-        timer = threading.Timer(timeout, _kill_group, args=(process, timed_out))
+        timer = threading.Timer(timeout, kill_group, args=(process, timed_out))
         timer.daemon = True
         timer.start()
         try:
@@ -81,7 +81,7 @@ def run_ffmpeg(
         raise MediaError(_reason_for_failure(detail), f"ffmpeg exited with {returncode}\n{detail}")
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Linux: ffmpeg is killed when its worker dies (even by SIGKILL), so a crashed worker
     leaves no orphan transcode burning the CPU the restarted worker needs."""
     try:
@@ -116,7 +116,7 @@ def _percent(key: str, value: str, duration_s: float | None) -> int | None:
     return max(0, min(99, int(seconds / duration_s * 100)))
 
 
-def _keep_tail(stream: IO[bytes] | None, tail: deque[str]) -> None:
+def keep_tail(stream: IO[bytes] | None, tail: deque[str]) -> None:
     if stream is None:
         return
     for raw in stream:
@@ -125,7 +125,7 @@ def _keep_tail(stream: IO[bytes] | None, tail: deque[str]) -> None:
             tail.append(line)
 
 
-def _kill_group(process: subprocess.Popen[bytes], timed_out: threading.Event) -> None:
+def kill_group(process: subprocess.Popen[bytes], timed_out: threading.Event) -> None:
     if process.poll() is not None:
         return
     timed_out.set()

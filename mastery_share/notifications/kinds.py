@@ -91,6 +91,7 @@ class NotificationKind(str, enum.Enum):
     VIDEO_READY = "video_ready"
     VIDEO_FAILED = "video_failed"
     TRANSCRIPT_READY = "transcript_ready"
+    FACES_TO_REVIEW = "faces_to_review"
     COLLECTION_SHARED = "collection_shared"
     CHECK_IN_DUE = "check_in_due"
 
@@ -116,6 +117,7 @@ _TOPICS = {
     NotificationKind.VIDEO_READY: MailTopic.MY_VIDEOS,
     NotificationKind.VIDEO_FAILED: MailTopic.MY_VIDEOS,
     NotificationKind.TRANSCRIPT_READY: MailTopic.MY_VIDEOS,
+    NotificationKind.FACES_TO_REVIEW: MailTopic.MY_VIDEOS,
     NotificationKind.COLLECTION_SHARED: MailTopic.COLLECTIONS,
     NotificationKind.CHECK_IN_DUE: MailTopic.TRIES,
 }

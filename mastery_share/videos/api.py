@@ -2,18 +2,35 @@
 delete, replace captions."""
 from __future__ import annotations
 
-from flask import g, request
+from flask import g, request, url_for
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
 from ..api.auth import BEARER, token_required
 from ..api.docs import error_responses
 from ..errors import Invalid, TooLarge, UnsupportedMediaType
+from .face_models import MAX_KEPT_FACES
+from .face_review import faces_for_review, review_faces
 from .media_urls import media_url, rendition_name
-from .schemas import (CaptionsUploadSchema, VideoCreateJsonSchema, VideoEditSchema,
-                      VideoListArgsSchema, VideoPageSchema, VideoSchema)
-from .services import (VideoFilters, create_video_from_upload, delete_video, get_video, list_videos, replace_captions,
-                       update_video)
+from .schemas import (
+    CaptionsUploadSchema,
+    FaceReviewSchema,
+    FacesSchema,
+    VideoCreateJsonSchema,
+    VideoEditSchema,
+    VideoListArgsSchema,
+    VideoPageSchema,
+    VideoSchema,
+)
+from .services import (
+    VideoFilters,
+    create_video_from_upload,
+    delete_video,
+    get_video,
+    list_videos,
+    replace_captions,
+    update_video,
+)
 from .uploads import max_upload_bytes, upload_from_posted_file
 
 blp = Blueprint("videos_api", __name__, description="Videos of classroom practice")
@@ -29,6 +46,7 @@ def video_to_dict(viewer, video) -> dict:
         "practices": [practice.slug for practice in video.practices],
         "grade_band": video.grade_band, "subject": video.subject,
         "visibility": video.visibility, "release_tier": video.release_tier,
+        "blur_faces": video.blur_faces,
         "level": video.level, "status": video.status,
         "progress": video.progress,
         "error": video.error, "duration_s": video.duration_s, "width": video.width,
@@ -94,7 +112,7 @@ def _create_from_multipart():
         raise Invalid("Attach the video as the form field 'file'.", {"file": "Missing."})
     raw = {key: request.form.get(key) for key in
            ("title", "description", "grade_band", "subject", "visibility", "media_release",
-            "release_tier", "level", "try_id")}
+            "release_tier", "blur_faces", "level", "try_id")}
     raw["practices"] = [slug for value in request.form.getlist("practices")
                         for slug in value.split(",")]
     captions = request.files.get("captions")
@@ -168,3 +186,34 @@ def replace_captions_view(files, video_id: int):
     video = replace_captions(g.api_user, video_id, posted.filename,
                              posted.read(2 * 1024 * 1024 + 1))
     return video_to_dict(g.api_user, video)
+
+
+@blp.route("/videos/<id:video_id>/faces", methods=["GET"])
+@blp.doc(security=BEARER)
+@blp.response(200, FacesSchema)
+@error_responses(blp, 401, 403, 404)
+@token_required
+def faces(video_id: int):
+    """The faces found in a video you shared with face blur on (the owner only)."""
+    return faces_to_dict(*faces_for_review(g.api_user, video_id))
+
+
+@blp.route("/videos/<id:video_id>/faces/review", methods=["POST"])
+@blp.doc(security=BEARER)
+@blp.arguments(FaceReviewSchema)
+@blp.response(202, VideoSchema)
+@error_responses(blp, 400, 401, 403, 404, 409, 422)
+@token_required
+def review(data, video_id: int):
+    """Keep at most two faces unblurred; the others are blurred and the video published."""
+    return video_to_dict(g.api_user, review_faces(g.api_user, video_id, data["keep"]))
+
+
+def faces_to_dict(video, tracks) -> dict:
+    return {"status": video.status, "reviewed": video.faces_reviewed_at is not None,
+            "max_kept": MAX_KEPT_FACES,
+            "faces": [{"id": track.id, "position": track.position, "first_s": track.first_s,
+                       "last_s": track.last_s, "keep": track.keep,
+                       "thumbnail_url": url_for("videos.face_thumbnail", video_id=video.id,
+                                                track_id=track.id, _external=True)}
+                      for track in tracks]}

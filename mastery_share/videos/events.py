@@ -25,6 +25,17 @@ def video_failed(video: Video) -> None:
                 f"Your video \u201c{video.title}\u201d could not be processed: {video.error}")
 
 
+def faces_to_review(video: Video, count: int) -> None:
+    from ..links import app_path
+    from ..notifications.services import notify
+
+    faces = "one face" if count == 1 else f"{count} faces"
+    notify(video.owner, NotificationKind.FACES_TO_REVIEW,
+           f"We found {faces} in \u201c{video.title}\u201d. Choose which stay unblurred "
+           "(yours, a co-teacher's) and publish it.",
+           app_path("videos.review_faces_page", video_id=video.id), video_id=video.id)
+
+
 def transcript_ready(video: Video) -> None:
     _tell_owner(video, NotificationKind.TRANSCRIPT_READY,
                 f"The transcript of \u201c{video.title}\u201d is ready: its words are now "

@@ -111,6 +111,8 @@ def clean_video_fields(raw: dict, *, partial: bool = False, require_release: boo
     elif require_release:
         errors["release_tier"] = ("Choose the media release every student shown has (and "
                                   "that nobody else is identifiable).")
+    if raw.get("blur_faces") is not None:
+        values["blur_faces"] = _truthy(raw["blur_faces"])
     if errors:
         raise Invalid("Some details of the video need attention.", errors)
     return values

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
@@ -13,6 +13,11 @@ from .release import ReleaseTier
 # One line per level, so a teacher knows which to pick (and a new teacher which to watch).
 LEVEL_HINT = ("Getting started: a first try, for colleagues new to the practice. Refining: it "
               "runs, and you are tuning it. Advanced: a mature practice that goes further.")
+
+
+BLUR_HINT = ("Every face is blurred in what others watch; before it is published you choose "
+             "up to two to keep (yours, a co-teacher's). A blurred video may be shared beyond "
+             "the students' releases.")
 
 
 def release_choices() -> list[SelectChoice]:
@@ -55,6 +60,7 @@ class UploadVideoForm(VideoDetailsForm):
         "Media releases on file", choices=release_choices(), validate_choice=False,
         description="The widest release every student who can be identified has. Who can "
                     "watch may not reach further, and the video shows nothing private.")
+    blur_faces = BooleanField("Blur students' faces", description=BLUR_HINT)
     captions = FileField("Captions (optional, .vtt or .srt)")
     file = FileField("Video file")
     upload_id = HiddenField()
@@ -64,6 +70,8 @@ class EditVideoForm(VideoDetailsForm):
     release_tier = SelectField("Media releases on file", choices=release_choices(),
                                validate_choice=False,
                                description="Widen it when the releases on file do.")
+    blur_faces = BooleanField("Blur students' faces", description=BLUR_HINT + " Changing it "
+                              "processes the video again.")
 
 
 class VideoActionForm(FlaskForm):

@@ -24,6 +24,7 @@ from ..media.errors import MediaError
 from ..media.profiles import plan_renditions
 from ..transaction import commit
 from . import processing
+from .face_blur import renditions_source_key
 from .models import Rendition, Video, VideoStatus
 
 logger = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ def encode_higher_renditions(video_id: int) -> None:
 
 
 def _encode(video: Video, workdir: Path) -> None:
-    source = processing.local_original(video, workdir)
+    source = processing.local_original(video, workdir, renditions_source_key(video))
     info = processing.probe(source)
     steps = processing.rendition_steps(plan_renditions(info))
     renditions = {rendition.label: rendition for rendition in video.renditions}

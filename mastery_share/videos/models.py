@@ -59,6 +59,9 @@ class VideoStatus(str, enum.Enum):
     PROCESSING = "processing"
     READY = "ready"
     FAILED = "failed"
+    # Faces were found and the owner chooses which (at most two) stay unblurred before any
+    # rendition is made (faces/); nobody else sees the video meanwhile.
+    REVIEW_FACES = "review_faces"
 
 
 video_practices = Table(
@@ -99,6 +102,12 @@ class Video(db.Model):
     # district or network; visibility never reaches further.
     release_tier: Mapped[str] = mapped_column(String(16), default="school",
                                               server_default="school")
+    # Students' faces are blurred in every rendition and the poster (faces/); the renditions
+    # are then made from `blurred_key`, a master with the faces blurred, never from the
+    # original, which only its owner could ever get back.
+    blur_faces: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    faces_reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    blurred_key: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(16), default=VideoStatus.QUEUED.value)
     progress: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)

@@ -32,6 +32,7 @@ from ..media.validate import Limits, validate
 from ..transaction import after_commit, commit
 from ..urgent_work import UrgentLease
 from .events import video_became_playable, video_failed
+from .face_blur import blurred_source
 from .models import Rendition, Video, VideoStatus
 from .storage_access import media_storage
 
@@ -150,24 +151,48 @@ def work_root() -> Path:
     return root
 
 
-def local_original(video: Video, workdir: Path) -> Path:
+def local_original(video: Video, workdir: Path, key: str | None = None) -> Path:
+    """The original (or another stored file of the video) as a local file for ffmpeg."""
+    key = key or video.original_key
     storage = media_storage()
-    local = storage.local_path(video.original_key)
+    local = storage.local_path(key)
     if local is not None:
         return local
-    target = workdir / Path(video.original_key).name
-    with storage.open(video.original_key) as source, open(target, "wb") as out:
+    target = workdir / Path(key).name
+    with storage.open(key) as source, open(target, "wb") as out:
         shutil.copyfileobj(source, out, length=1024 * 1024)
     return target
+
+
+def _heartbeat(video: Video):
+    """A progress callback for long steps without a rendition: keeps the heartbeat fresh so
+    the sweep does not take the video from a live worker."""
+    last = [0.0]
+
+    def beat(_share: float) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 2.0:
+            last[0] = now
+            video.heartbeat_at = utcnow()
+            db.session.commit()
+
+    return beat
 
 
 def _run_pipeline(video: Video, workdir: Path, first_playable: UrgentLease) -> None:
     source = local_original(video, workdir)
     info = probe(source)
     validate(info, _limits())
-    plans = plan_renditions(info)
     video.duration_s = info.duration_s
     video.width, video.height = info.display_width, info.display_height
+    if video.blur_faces:
+        # Every rendition and the poster come from a copy with the faces blurred.
+        source = blurred_source(video, info, source, workdir, ffmpeg_timeout(info.duration_s),
+                                on_progress=_heartbeat(video))
+        if source is None:
+            return  # waits for its owner to review the faces found
+        info = probe(source)
+    plans = plan_renditions(info)
     renditions = _reset_renditions(video, plans)
     db.session.commit()
 

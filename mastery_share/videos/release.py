@@ -2,8 +2,8 @@
 
 On upload the teacher attests the widest release every student shown has: none, school,
 district or network. A video is never shared wider than that, nor wider than its district
-allows without face blur (District.widest_without_blur). Face blur is not built yet, so today
-both limits simply hold; when it is, a blurred video may go wider (issue 17).
+allows without face blur (District.widest_without_blur), unless its students' faces are
+blurred (face_blur.py): then it may go as wide as its owner chooses.
 """
 from __future__ import annotations
 
@@ -46,10 +46,12 @@ def widest_visibility(release_tier: str, district_widest: str) -> Visibility:
     return _VISIBILITY_AT[min(_REACH[release_tier], _REACH[district_widest])]
 
 
-def check_release(visibility: str, release_tier: str, district_widest: str) -> None:
-    """Invalid (422) when `visibility` reaches further than the release or the district allow."""
+def check_release(visibility: str, release_tier: str, district_widest: str,
+                  blur_faces: bool = False) -> None:
+    """Invalid (422) when `visibility` reaches further than the release or the district allow
+    a video whose faces are not blurred."""
     widest = widest_visibility(release_tier, district_widest)
-    if _REACH[visibility] <= _REACH[widest.value]:
+    if blur_faces or _REACH[visibility] <= _REACH[widest.value]:
         return
     if _REACH[release_tier] < _REACH[district_widest]:
         reason = (f"The students' media releases cover {_covers(release_tier)}, so the widest "
@@ -57,8 +59,9 @@ def check_release(visibility: str, release_tier: str, district_widest: str) -> N
     else:
         reason = (f"Your district shares classroom videos at most with \u201c{widest.label}\u201d "
                   "unless students' faces are blurred.")
-    raise Invalid(f"{reason} Face blur is not available yet.",
-                  {"visibility": f"{reason} Choose \u201c{widest.label}\u201d or narrower."})
+    raise Invalid(f"{reason} Blur the students' faces to share it wider.",
+                  {"visibility": f"{reason} Choose \u201c{widest.label}\u201d or narrower, "
+                                 "or blur the students' faces."})
 
 
 def _covers(release_tier: str) -> str:
@@ -69,9 +72,10 @@ def _covers(release_tier: str) -> str:
 WIDEST_CHOICES = [Visibility.SCHOOL, Visibility.DISTRICT, Visibility.NETWORK]
 
 
-def set_widest_without_blur(actor, visibility: str) -> None:
-    """The district's policy: how far a classroom video may be shared with faces unblurred.
-    It holds for every video shared or widened from now on."""
+def set_widest_without_blur(actor, visibility: str, blur_by_default: bool | None = None) -> None:
+    """The district's policy: how far a classroom video may be shared with faces unblurred,
+    and whether uploads start with face blur on. It holds for every video shared or widened
+    from now on."""
     from ..accounts.models import District
     from ..errors import Forbidden
     from ..extensions import db
@@ -81,5 +85,8 @@ def set_widest_without_blur(actor, visibility: str) -> None:
         raise Forbidden("Only district admins set how far classroom videos may be shared.")
     if visibility not in {choice.value for choice in WIDEST_CHOICES}:
         raise Invalid("Choose school, district or network.")
-    db.session.get(District, actor.district_id).widest_without_blur = visibility
+    district = db.session.get(District, actor.district_id)
+    district.widest_without_blur = visibility
+    if blur_by_default is not None:
+        district.blur_faces_by_default = blur_by_default
     commit()

@@ -18,6 +18,35 @@ _TRY_ID_HELP = {"description": "One of your tries, not yet shared back: the new 
                                "becomes its share-back."}
 
 
+_BLUR_HELP = {"description": "Blur students' faces in every rendition and the poster (the "
+                             "district's default when absent on create). A blurred video may "
+                             "be shared wider than its release tier. Changing it on an "
+                             "existing video processes it again."}
+
+
+class FaceSchema(Schema):
+    id = fields.Integer(required=True)
+    position = fields.Integer(required=True)
+    first_s = fields.Float(required=True)
+    last_s = fields.Float(required=True)
+    keep = fields.Boolean(required=True, metadata={"description": "Stays unblurred."})
+    thumbnail_url = fields.String(required=True, metadata={
+        "description": "The unblurred face; for the owner's signed-in browser only."})
+
+
+class FacesSchema(Schema):
+    status = fields.String(required=True)
+    reviewed = fields.Boolean(required=True)
+    max_kept = fields.Integer(required=True)
+    faces = fields.List(fields.Nested(FaceSchema), required=True)
+
+
+class FaceReviewSchema(Schema):
+    keep = fields.List(fields.Integer(strict=True), load_default=list, metadata={
+        "description": "Ids of at most two faces to leave unblurred (the teacher's own, a "
+                       "co-teacher's); every other face is blurred."})
+
+
 class RenditionSchema(Schema):
     label = fields.String(required=True)
     width = fields.Integer(required=True)
@@ -36,8 +65,11 @@ class VideoSchema(Schema):
     subject = fields.String(required=True)
     visibility = fields.String(required=True)
     release_tier = fields.String(required=True, validate=validate.OneOf(RELEASE_TIERS))
+    blur_faces = fields.Boolean(required=True)
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
-    status = fields.String(required=True)
+    status = fields.String(required=True, metadata={
+        "description": "queued, processing, ready, failed, or review_faces (faces were found "
+                       "and the owner chooses which stay unblurred before it is published)"})
     progress = fields.Integer(required=True)
     error = fields.String(allow_none=True)
     duration_s = fields.Float(allow_none=True)
@@ -80,6 +112,7 @@ class VideoEditSchema(Schema):
     subject = fields.String(validate=validate.OneOf(SUBJECTS))
     visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
     release_tier = fields.String(validate=validate.OneOf(RELEASE_TIERS), metadata=_RELEASE_HELP)
+    blur_faces = fields.Boolean(metadata=_BLUR_HELP)
     level = fields.String(validate=validate.OneOf(LEVELS), metadata=_LEVEL_HELP)
 
 
@@ -110,6 +143,7 @@ class VideoCreateMultipartSchema(Schema):
     visibility = fields.String(required=True, validate=validate.OneOf(VISIBILITIES))
     media_release = fields.Boolean()
     release_tier = fields.String(validate=validate.OneOf(RELEASE_TIERS), metadata=_RELEASE_HELP)
+    blur_faces = fields.Boolean(metadata=_BLUR_HELP)
     level = fields.String(validate=validate.OneOf(LEVELS), metadata=_LEVEL_HELP)
     try_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID), metadata=_TRY_ID_HELP)
 

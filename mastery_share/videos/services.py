@@ -18,6 +18,7 @@ from ..transaction import after_commit, commit, rollback
 from ..tries.share_back import check_share_back, claim_share_back, share_back_try_id
 from .captions import parse_captions, store_captions
 from .events import video_deleted, video_details_changed
+from .face_blur import forget_faces
 from .fields import clean_video_fields
 from .models import Rendition, Upload, Video, VideoStatus, video_practices
 from .processing import PROCESS_JOB
@@ -50,7 +51,11 @@ def create_video(owner: User, raw: dict, *, source: Path, filename: str,
     if owner.school_id is None:
         raise Forbidden("Only members of a school can share videos.")
     values = clean_video_fields(raw)
-    check_release(values["visibility"], values["release_tier"], _widest_without_blur(owner.district_id))
+    district = db.session.get(District, owner.district_id)
+    if "blur_faces" not in values:
+        values["blur_faces"] = bool(district and district.blur_faces_by_default)
+    check_release(values["visibility"], values["release_tier"],
+                  district.widest_without_blur if district else "network", values["blur_faces"])
     share_back = share_back_try_id(raw)
     if share_back is not None:
         check_share_back(owner, share_back)
@@ -131,13 +136,46 @@ def update_video(actor: User, video_id: int, raw: dict) -> Video:
     # edit is not refused because the district narrowed its policy since the video was shared.
     visibility = values.get("visibility", video.visibility)
     release_tier = values.get("release_tier", video.release_tier)
-    if (visibility, release_tier) != (video.visibility, video.release_tier):
-        check_release(visibility, release_tier, _widest_without_blur(video.district_id))
+    blur = values.get("blur_faces", video.blur_faces)
+    if (visibility, release_tier, blur) != (video.visibility, video.release_tier,
+                                            video.blur_faces):
+        check_release(visibility, release_tier, _widest_without_blur(video.district_id), blur)
+    blur_changed = blur != video.blur_faces
+    if blur_changed and video.status == VideoStatus.PROCESSING.value:
+        raise Conflict("This video is being processed right now; change the face blur when "
+                       "it is done.")
     for name, value in values.items():
         setattr(video, name, value)
+    if blur_changed:
+        _process_again_for_blur(video)
     video_details_changed(video)
     commit()
     return video
+
+
+def _process_again_for_blur(video: Video) -> None:
+    """Face blur switched on or off: nothing made before may be served any more (the poster
+    and renditions show the faces as they were), so all of it is made again."""
+    forget_faces(video)
+    stale = [key for key in [video.poster_key,
+                             *(rendition.storage_key for rendition in video.renditions)] if key]
+    video.poster_key = None
+    video.status = VideoStatus.QUEUED.value
+    video.progress = 0
+    video.error = None
+    video.attempts = 0
+    for rendition in video.renditions:
+        rendition.status = VideoStatus.QUEUED.value
+        rendition.progress = 0
+        rendition.storage_key = None
+    after_commit(_delete_keys, stale)
+    _enqueue_processing(video.id)
+
+
+def _delete_keys(keys: list[str]) -> None:
+    storage = media_storage()
+    for key in keys:
+        storage.delete(key)
 
 
 def replace_captions(actor: User, video_id: int, filename: str, data: bytes) -> Video:

@@ -65,7 +65,8 @@ def _details_from(form) -> dict:
     return {"title": form.title.data, "description": form.description.data,
             "practices": form.practices.data or [], "grade_band": form.grade_band.data,
             "subject": form.subject.data, "visibility": form.visibility.data,
-            "level": form.level.data, "release_tier": form.release_tier.data}
+            "level": form.level.data, "release_tier": form.release_tier.data,
+            "blur_faces": form.blur_faces.data}
 
 
 @bp.route("/videos")
@@ -115,6 +116,8 @@ def new():
     share_back = _share_back_offer()
     if share_back and share_back.video is None and request.method == "GET":
         form.practices.data = [share_back.try_.practice.slug]
+    if request.method == "GET":
+        form.blur_faces.data = current_user.district.blur_faces_by_default
     if form.validate_on_submit():
         try:
             upload_id = _upload_id_for(form)
@@ -229,7 +232,8 @@ def release_policy():
     """An admin sets how far a classroom video may be shared with students' faces unblurred."""
     chosen = request.form.get("widest_without_blur", "")
     try:
-        set_widest_without_blur(current_user, chosen)
+        set_widest_without_blur(current_user, chosen,
+                                blur_by_default=request.form.get("blur_faces_by_default") == "on")
     except DomainError as error:
         flash(error.message, "danger")
     else:

@@ -57,7 +57,7 @@ if (processing) {
       const state = await response.json();
       bar.value = state.progress;
       bar.textContent = `${state.progress}%`;
-      if (state.status === "ready" || state.status === "failed") {
+      if (state.status === "ready" || state.status === "failed" || state.status === "review_faces") {
         location.reload();
         return;
       }
