@@ -70,6 +70,10 @@ class District(db.Model):
     # Whether the upload form starts with "Blur students' faces" ticked.
     blur_faces_by_default: Mapped[bool] = mapped_column(Boolean, default=False,
                                                         server_default="0")
+    # Videos go beyond their school only once their captions are reviewed (WCAG 2.1 AA asks
+    # for accurate captions; speech recognition alone is not).
+    reviewed_captions_beyond_school: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                                  server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     schools: Mapped[list["School"]] = relationship(

@@ -279,7 +279,7 @@ def _store_auto_captions(video: Video, vtt_text: str, language: str | None) -> N
                Video.auto_transcripts.is_(True),
                or_(Video.captions_source.is_(None), Video.captions_source == "auto"))
         .values(captions_key=key, captions_source="auto", captions_language=language,
-                transcript_status=TranscriptStatus.DONE,
+                captions_reviewed=False, transcript_status=TranscriptStatus.DONE,
                 transcript_progress=100, transcript_error=None)
         .execution_options(synchronize_session=False)
     ).rowcount

@@ -5,7 +5,7 @@ import hashlib
 from collections.abc import Mapping
 
 from ..accounts.models import User
-from ..errors import Conflict
+from ..errors import Conflict, Forbidden
 from ..media.storage import ObjectNotFound
 from ..transaction import after_commit, commit
 from ..videos.captions import store_captions
@@ -113,8 +113,10 @@ def retranscribe(actor: User, video_id: int) -> Video:
 
 
 def update_cue_texts(actor: User, video_id: int, texts: Mapping[int, str],
-                     expected_version: str | None = None) -> Video:
-    """Correct the text of some cues (plain text; timings kept) of a managed video.
+                     expected_version: str | None = None, *, reviewed: bool = False) -> Video:
+    """Correct the text of some cues (plain text; timings kept) of a managed video; with
+    `reviewed`, the owner says every cue was checked: the captions lose their "not yet
+    reviewed" label.
 
     With `expected_version`, Conflict when the captions changed since the editor read them.
     """
@@ -125,7 +127,12 @@ def update_cue_texts(actor: User, video_id: int, texts: Mapping[int, str],
     if expected_version is not None and expected_version != captions_version(current):
         raise Conflict("The transcript changed while you were editing it. Your changes were "
                        "not saved; open the editor again.")
+    if reviewed and video.owner_id != actor.id:
+        raise Forbidden("Only the teacher who shared this video marks its captions reviewed.")
     if not texts:
+        if reviewed and not video.captions_reviewed:
+            video.captions_reviewed = True
+            commit()
         return video
     updated = replace_cue_texts(current, texts)
     # The corrected transcript keeps its source: automatic captions stay labelled as such.
@@ -133,6 +140,8 @@ def update_cue_texts(actor: User, video_id: int, texts: Mapping[int, str],
         video.captions_key = save_auto_captions_file(video, updated)
     else:
         store_captions(video, updated, source="uploaded")
+    if reviewed:
+        video.captions_reviewed = True
     video_details_changed(video)
     commit()
     return video

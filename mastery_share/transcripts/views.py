@@ -18,6 +18,7 @@ from werkzeug.utils import secure_filename
 from ..errors import DomainError, Invalid
 from ..forms_support import show_error_on_form
 from ..videos.models import Video
+from ..videos.playback import player_context
 from ..videos.services import get_managed_video, get_video, replace_captions
 from ..videos.visibility import can_manage
 from .cues import read_cues as parse_cues
@@ -93,21 +94,26 @@ def edit(video_id: int):
         flash("This video has no transcript or captions to edit yet.", "info")
         return _watch(video.id)
     cues = parse_cues(text)
+    player = player_context(current_user, video)
     if form.validate_on_submit():
         changed = _changed_cues(cues)
+        reviewed = request.form.get("reviewed") == "yes"
         try:
-            update_cue_texts(current_user, video.id, changed, expected_version=form.version.data)
+            update_cue_texts(current_user, video.id, changed, expected_version=form.version.data,
+                             reviewed=reviewed)
         except DomainError as error:
             show_error_on_form(form, error)
             errors = error.fields if isinstance(error, Invalid) else {}
             return render_template("transcripts/edit.html", video=video, form=form,
-                                   cues=_with_posted_text(cues), errors=errors), 422
-        flash(f"Saved {len(changed)} corrected cue{'s' if len(changed) != 1 else ''}."
-              if changed else "Nothing was changed.", "success")
+                                   cues=_with_posted_text(cues), errors=errors,
+                                   player=player), 422
+        saved = (f"Saved {len(changed)} corrected cue{'s' if len(changed) != 1 else ''}."
+                 if changed else "Nothing was changed.")
+        flash(f"{saved} The captions are marked as reviewed." if reviewed else saved, "success")
         return _watch(video.id)
     form.version.data = captions_version(text)
     return render_template("transcripts/edit.html", video=video, form=form, cues=cues,
-                           errors={})
+                           errors={}, player=player)
 
 
 def _changed_cues(cues: list[dict]) -> dict[int, str]:

@@ -60,6 +60,7 @@ def video_to_dict(viewer, video) -> dict:
         "captions_url": (media_url(viewer, video, "captions.vtt", external=True)
                          if video.captions_key else None),
         "captions_source": video.captions_source,
+        "captions_reviewed": video.captions_reviewed,
         "captions_language": video.captions_language,
         "owner": {"id": video.owner.id, "name": video.owner.name},
         "school": {"id": video.school.id, "name": video.school.name},

@@ -51,6 +51,7 @@ def store_captions(video: Video, vtt_text: str, *, source: str) -> None:
         Path(temp_name).unlink(missing_ok=True)
     video.captions_key = key
     video.captions_source = source
+    video.captions_reviewed = source == "uploaded"  # the teacher's own file
     video.captions_language = None  # a file's language is not known; the player assumes English
 
 
@@ -67,4 +68,6 @@ def caption_track(video: Video) -> tuple[str, str]:
     """The player's (srclang, label) for the video's captions."""
     code = video.captions_language or "en"
     label = _LANGUAGE_NAMES.get(code, f"Captions ({code})")
-    return code, f"{label} (auto-generated)" if video.captions_source == "auto" else label
+    if video.captions_source == "auto" and not video.captions_reviewed:
+        return code, f"{label} (auto-generated, not yet reviewed)"
+    return code, label

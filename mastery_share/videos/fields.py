@@ -113,6 +113,8 @@ def clean_video_fields(raw: dict, *, partial: bool = False, require_release: boo
                                   "that nobody else is identifiable).")
     if raw.get("blur_faces") is not None:
         values["blur_faces"] = _truthy(raw["blur_faces"])
+    if raw.get("captions_reviewed") is not None:
+        values["captions_reviewed"] = _truthy(raw["captions_reviewed"])
     if errors:
         raise Invalid("Some details of the video need attention.", errors)
     return values

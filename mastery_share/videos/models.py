@@ -126,6 +126,9 @@ class Video(db.Model):
     captions_source: Mapped[str | None] = mapped_column(String(16))
     # The language Whisper heard (ISO 639-1, e.g. 'es'); None for uploaded captions.
     captions_language: Mapped[str | None] = mapped_column(String(16))
+    # The owner reviewed the captions cue by cue (uploaded captions count as reviewed);
+    # automatic ones are labelled "not yet reviewed" until then.
+    captions_reviewed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # Automatic transcripts: the owner may switch them off for this video.
     auto_transcripts: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     # none | queued | processing | done | silent | failed | unavailable | off

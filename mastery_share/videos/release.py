@@ -64,6 +64,18 @@ def check_release(visibility: str, release_tier: str, district_widest: str,
                                  "or blur the students' faces."})
 
 
+def check_reviewed_captions(visibility: str, captions_ready: bool, required: bool) -> None:
+    """The district's rule that a video goes beyond its school only with reviewed captions
+    (or with no speech to caption): Invalid (422) otherwise."""
+    if not required or captions_ready or _REACH[visibility] <= _REACH["school"]:
+        return
+    reason = ("Your district shares a video beyond its school only once its captions are "
+              "reviewed.")
+    raise Invalid(f"{reason} Share it with your school now, review its captions (or upload "
+                  "a captions file), then widen who can watch.",
+                  {"visibility": f"{reason} Choose \u201cMy school\u201d or narrower for now."})
+
+
 def _covers(release_tier: str) -> str:
     return {"none": "no one beyond you", "school": "your school only",
             "district": "your district only", "network": "everyone"}[release_tier]
@@ -72,7 +84,8 @@ def _covers(release_tier: str) -> str:
 WIDEST_CHOICES = [Visibility.SCHOOL, Visibility.DISTRICT, Visibility.NETWORK]
 
 
-def set_widest_without_blur(actor, visibility: str, blur_by_default: bool | None = None) -> None:
+def set_widest_without_blur(actor, visibility: str, blur_by_default: bool | None = None,
+                            reviewed_captions: bool | None = None) -> None:
     """The district's policy: how far a classroom video may be shared with faces unblurred,
     and whether uploads start with face blur on. It holds for every video shared or widened
     from now on."""
@@ -89,4 +102,6 @@ def set_widest_without_blur(actor, visibility: str, blur_by_default: bool | None
     district.widest_without_blur = visibility
     if blur_by_default is not None:
         district.blur_faces_by_default = blur_by_default
+    if reviewed_captions is not None:
+        district.reviewed_captions_beyond_school = reviewed_captions
     commit()

@@ -79,6 +79,9 @@ class VideoSchema(Schema):
     poster_url = fields.String(allow_none=True)
     captions_url = fields.String(allow_none=True)
     captions_source = fields.String(allow_none=True)
+    captions_reviewed = fields.Boolean(required=True, metadata={
+        "description": "The owner reviewed the captions (uploaded ones count as reviewed); "
+                       "automatic ones are labelled \"not yet reviewed\" until then."})
     captions_language = fields.String(allow_none=True, metadata={
         "description": "The language heard in automatic captions (ISO 639-1); null otherwise."})
     owner = fields.Nested(RefSchema, required=True)
@@ -114,6 +117,8 @@ class VideoEditSchema(Schema):
     release_tier = fields.String(validate=validate.OneOf(RELEASE_TIERS), metadata=_RELEASE_HELP)
     blur_faces = fields.Boolean(metadata=_BLUR_HELP)
     level = fields.String(validate=validate.OneOf(LEVELS), metadata=_LEVEL_HELP)
+    captions_reviewed = fields.Boolean(metadata={
+        "description": "The owner says every caption cue was checked (edit only)."})
 
 
 class VideoCreateJsonSchema(VideoEditSchema):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import District, Practice, User
 from ..db_types import utcnow
-from ..errors import Conflict, Forbidden, NotFound
+from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..jobs import enqueue
 from ..transaction import after_commit, commit, rollback
@@ -22,7 +22,7 @@ from .face_blur import forget_faces
 from .fields import clean_video_fields
 from .models import Rendition, Upload, Video, VideoStatus, video_practices
 from .processing import PROCESS_JOB
-from .release import check_release
+from .release import check_release, check_reviewed_captions
 from .storage_access import media_storage
 from .uploads import completed_upload
 from .visibility import can_manage, can_view, visible_to
@@ -56,6 +56,9 @@ def create_video(owner: User, raw: dict, *, source: Path, filename: str,
         values["blur_faces"] = bool(district and district.blur_faces_by_default)
     check_release(values["visibility"], values["release_tier"],
                   district.widest_without_blur if district else "network", values["blur_faces"])
+    values.pop("captions_reviewed", None)  # only uploaded captions can be, and they are
+    check_reviewed_captions(values["visibility"], captions is not None,
+                            bool(district and district.reviewed_captions_beyond_school))
     share_back = share_back_try_id(raw)
     if share_back is not None:
         check_share_back(owner, share_back)
@@ -137,6 +140,13 @@ def update_video(actor: User, video_id: int, raw: dict) -> Video:
     visibility = values.get("visibility", video.visibility)
     release_tier = values.get("release_tier", video.release_tier)
     blur = values.get("blur_faces", video.blur_faces)
+    if "captions_reviewed" in values:
+        _mark_captions_reviewed(actor, video, values.pop("captions_reviewed"))
+    if visibility != video.visibility:
+        district = db.session.get(District, video.district_id)
+        check_reviewed_captions(visibility, video.captions_reviewed
+                                or video.transcript_status == "silent",
+                                bool(district and district.reviewed_captions_beyond_school))
     if (visibility, release_tier, blur) != (video.visibility, video.release_tier,
                                             video.blur_faces):
         check_release(visibility, release_tier, _widest_without_blur(video.district_id), blur)
@@ -151,6 +161,15 @@ def update_video(actor: User, video_id: int, raw: dict) -> Video:
     video_details_changed(video)
     commit()
     return video
+
+
+def _mark_captions_reviewed(actor: User, video: Video, reviewed: bool) -> None:
+    if video.owner_id != actor.id:
+        raise Forbidden("Only the teacher who shared this video marks its captions reviewed.")
+    if reviewed and not video.captions_key:
+        raise Invalid("This video has no captions to review yet.",
+                      {"captions_reviewed": "No captions yet."})
+    video.captions_reviewed = reviewed
 
 
 def _process_again_for_blur(video: Video) -> None:

@@ -232,8 +232,10 @@ def release_policy():
     """An admin sets how far a classroom video may be shared with students' faces unblurred."""
     chosen = request.form.get("widest_without_blur", "")
     try:
-        set_widest_without_blur(current_user, chosen,
-                                blur_by_default=request.form.get("blur_faces_by_default") == "on")
+        set_widest_without_blur(
+            current_user, chosen,
+            blur_by_default=request.form.get("blur_faces_by_default") == "on",
+            reviewed_captions=request.form.get("reviewed_captions_beyond_school") == "on")
     except DomainError as error:
         flash(error.message, "danger")
     else:

@@ -2,6 +2,8 @@
 ?t= deep link starts at the right line. Runs with the browser tests (Debian's Chromium)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -26,7 +28,7 @@ def test_transcript_lines_seek_highlight_and_search(page, make_user, transcribed
     page.goto(f"/videos/{transcribed.id}?t=2.5")
     cues = page.locator(".transcript-cue")
     expect(cues).to_have_count(3)
-    expect(page.get_by_text("Auto-generated transcript")).to_be_visible()
+    expect(page.get_by_text("Auto-generated, not yet reviewed")).to_be_visible()
     # The deep link starts the player inside the second line, which is marked current.
     expect(cues.nth(1)).to_have_attribute("aria-current", "true")
     assert_accessible(page)
@@ -56,9 +58,12 @@ def test_owner_corrects_a_line_in_the_editor(page, teacher, transcribed,  # noqa
     page.goto(f"/videos/{transcribed.id}")
     expect(page.locator("#transcript-status")).to_contain_text("Made automatically")
     assert_accessible(page)
-    page.get_by_role("link", name="Correct the transcript").click()
+    page.get_by_role("link", name="Review the captions").click()
     assert_accessible(page)
     page.get_by_label("Line 3, 0:03 – 0:05").fill("Then they adjust their plan.")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save and mark as reviewed").click()
     expect(page.get_by_role("status")).to_contain_text("Saved 1 corrected cue")
+    expect(page.get_by_role("status")).to_contain_text("marked as reviewed")
     expect(page.locator(".transcript-cue").nth(2)).to_contain_text("Then they adjust their plan.")
+    expect(page.locator("#captions-review-state")).to_contain_text("Reviewed")
+    expect(page.locator("#player track")).not_to_have_attribute("label", re.compile("not yet"))

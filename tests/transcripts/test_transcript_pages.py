@@ -26,7 +26,7 @@ def test_watch_page_lists_cues_as_buttons_marked_auto_generated(
     viewer = make_user("teacher")
     sign_in(client, viewer)
     page = client.get(f"/videos/{transcribed.id}").get_data(as_text=True)
-    assert "Auto-generated transcript" in page
+    assert "Auto-generated, not yet reviewed" in page
     assert 'data-start="2.0"' in page and "They check their goals every day." in page
     assert page.count('class="transcript-cue"') == 3
     assert 'label for="transcript-search"' in page
@@ -112,7 +112,7 @@ def test_an_empty_cue_is_refused_with_the_cue_named(app, client, teacher, transc
 def test_owner_switches_transcripts_off_from_the_page(app, client, teacher, transcribed):
     sign_in(client, teacher)
     page = client.get(f"/videos/{transcribed.id}").get_data(as_text=True)
-    assert "Switch automatic transcripts off" in page and "Correct the transcript" in page
+    assert "Switch automatic transcripts off" in page and "Review the captions" in page
     token = csrf_token(client, f"/videos/{transcribed.id}")
     response = client.post(f"/videos/{transcribed.id}/transcript/auto",
                            data={"csrf_token": token, "enabled": "off"}, follow_redirects=True)
@@ -130,7 +130,7 @@ def test_owner_replaces_the_transcript_with_an_uploaded_file(app, client, teache
                            content_type="multipart/form-data", follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "Your captions are now used" in page
-    assert "Auto-generated transcript" not in page and "Written by me." in page
+    assert "Auto-generated, not yet reviewed" not in page and "Written by me." in page
     assert _reload(transcribed.id).captions_source == "uploaded"
 
 

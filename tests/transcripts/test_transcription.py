@@ -271,7 +271,7 @@ def test_the_player_names_the_language_whisper_heard(
     assert (video.captions_source, video.captions_language) == ("auto", "es")
     sign_in(client, teacher)
     page = client.get(f"/videos/{video.id}").get_data(as_text=True)
-    assert 'srclang="es" label="Spanish (auto-generated)"' in page
+    assert 'srclang="es" label="Spanish (auto-generated, not yet reviewed)"' in page
     token = client.post("/api/v1/tokens", auth=(teacher.email, PASSWORD)).json["token"]
     read = client.get(f"/api/v1/videos/{video.id}", headers={"Authorization": f"Bearer {token}"})
     assert read.json["captions_language"] == "es"
