@@ -136,7 +136,7 @@ def _register_jobs(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .videos import face_views  # noqa: F401  (its routes are on videos.bp)
+    from .videos import description_views, face_views  # noqa: F401  (routes on videos.bp)
     from .accounts import (  # noqa: F401  (their routes are on accounts.bp)
         security_views,
         sso_views,

@@ -61,6 +61,9 @@ def video_to_dict(viewer, video) -> dict:
                          if video.captions_key else None),
         "captions_source": video.captions_source,
         "captions_reviewed": video.captions_reviewed,
+        "descriptions_url": (media_url(viewer, video, "descriptions.vtt", external=True)
+                             if video.descriptions_key else None),
+        "text_description": video.text_description,
         "captions_language": video.captions_language,
         "owner": {"id": video.owner.id, "name": video.owner.name},
         "school": {"id": video.school.id, "name": video.school.name},

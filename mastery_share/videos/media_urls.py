@@ -15,7 +15,8 @@ from ..accounts.models import User
 from ..query_args import whole_number
 from .models import Video
 
-MEDIA_NAMES = {"poster.jpg": "image/jpeg", "captions.vtt": "text/vtt"}
+MEDIA_NAMES = {"poster.jpg": "image/jpeg", "captions.vtt": "text/vtt",
+               "descriptions.vtt": "text/vtt"}
 
 
 def _signature(video_id: int, name: str, user_id: int, expires: int) -> str:

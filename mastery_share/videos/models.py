@@ -129,6 +129,10 @@ class Video(db.Model):
     # The owner reviewed the captions cue by cue (uploaded captions count as reviewed);
     # automatic ones are labelled "not yet reviewed" until then.
     captions_reviewed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # An audio description track (WebVTT, kind "descriptions") and an extended text
+    # description, both written by the owner (descriptions.py).
+    descriptions_key: Mapped[str | None] = mapped_column(String(300))
+    text_description: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Automatic transcripts: the owner may switch them off for this video.
     auto_transcripts: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     # none | queued | processing | done | silent | failed | unavailable | off

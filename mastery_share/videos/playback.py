@@ -27,6 +27,8 @@ def player_context(viewer: User, video: Video) -> dict:
         "poster_url": media_url(viewer, video, "poster.jpg") if video.poster_key else None,
         "captions_url": media_url(viewer, video, "captions.vtt") if video.captions_key else None,
         "captions_track": caption_track(video),
+        "descriptions_url": (media_url(viewer, video, "descriptions.vtt")
+                             if video.descriptions_key else None),
     }
 
 
@@ -35,6 +37,8 @@ def _key_for(video: Video, name: str) -> tuple[str, str]:
         return video.poster_key, MEDIA_NAMES[name]
     if name == "captions.vtt" and video.captions_key:
         return video.captions_key, MEDIA_NAMES[name]
+    if name == "descriptions.vtt" and video.descriptions_key:
+        return video.descriptions_key, MEDIA_NAMES[name]
     for rendition in video.renditions:
         if rendition_name(rendition.label) == name and rendition.status == VideoStatus.READY.value:
             return rendition.storage_key, rendition.mime
@@ -72,7 +76,7 @@ def media_cache_control(video: Video, name: str) -> str:
     them), never in a shared cache."""
     if video.visibility not in _WIDELY_SEEN:
         return "private, no-store"
-    return "private, max-age=60" if name == "captions.vtt" else "private, max-age=600"
+    return "private, max-age=60" if name.endswith(".vtt") else "private, max-age=600"
 
 
 def media_response(video: Video, name: str):
@@ -89,7 +93,7 @@ def media_response(video: Video, name: str):
         response.response = ClosingBody(response.response)
         response.headers["Cache-Control"] = cache_control
         return response
-    if name == "captions.vtt":
+    if name.endswith(".vtt"):
         # A <track> loads same-origin only: a redirect to the store would be refused.
         response = Response(storage.read_bytes(key), mimetype=mime)
         response.headers["Cache-Control"] = cache_control

@@ -79,6 +79,10 @@ class VideoSchema(Schema):
     poster_url = fields.String(allow_none=True)
     captions_url = fields.String(allow_none=True)
     captions_source = fields.String(allow_none=True)
+    descriptions_url = fields.String(allow_none=True, metadata={
+        "description": "The audio description track (WebVTT, kind descriptions)."})
+    text_description = fields.String(required=True, metadata={
+        "description": "The owner's extended text description of the video."})
     captions_reviewed = fields.Boolean(required=True, metadata={
         "description": "The owner reviewed the captions (uploaded ones count as reviewed); "
                        "automatic ones are labelled \"not yet reviewed\" until then."})

@@ -118,3 +118,32 @@ function recordPlays(video) {
   setInterval(() => { if (!video.paused) report(false); }, 15000);
   addEventListener("pagehide", () => report(true));
 }
+
+// Audio description: the "descriptions" track's cues are shown as text and, when the viewer
+// switches it on, read aloud with the browser's speech synthesis (where there is one).
+const describeToggle = document.getElementById("audio-description-toggle");
+const describedText = document.getElementById("audio-description-text");
+const describedPlayer = document.getElementById("player");
+if (describeToggle && describedPlayer) {
+  const track = [...describedPlayer.textTracks].find((each) => each.kind === "descriptions");
+  const speech = "speechSynthesis" in window ? window.speechSynthesis : null;
+  let speaking = false;
+  if (track) {
+    track.mode = "hidden";  // cues fire, nothing is drawn over the picture
+    track.addEventListener("cuechange", () => {
+      const cue = track.activeCues && track.activeCues[0];
+      if (!cue) return;
+      describedText.textContent = cue.text;
+      if (speaking && speech) {
+        speech.cancel();
+        speech.speak(new SpeechSynthesisUtterance(cue.text));
+      }
+    });
+  }
+  describeToggle.addEventListener("click", () => {
+    speaking = !speaking;
+    describeToggle.setAttribute("aria-pressed", String(speaking));
+    if (!speaking && speech) speech.cancel();
+    if (speaking && !speech) describedText.textContent = "This browser cannot speak: the description is shown here as text.";
+  });
+}
