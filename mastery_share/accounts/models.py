@@ -74,6 +74,10 @@ class District(db.Model):
     # for accurate captions; speech recognition alone is not).
     reviewed_captions_beyond_school: Mapped[bool] = mapped_column(Boolean, default=False,
                                                                   server_default="0")
+    # Retention (videos/retention.py): videos are deleted this many days after they were
+    # shared, originals (the unblurred file) this many; None keeps them until deleted.
+    retain_videos_days: Mapped[int | None] = mapped_column(Integer)
+    retain_originals_days: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     schools: Mapped[list["School"]] = relationship(

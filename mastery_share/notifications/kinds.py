@@ -92,6 +92,7 @@ class NotificationKind(str, enum.Enum):
     VIDEO_FAILED = "video_failed"
     TRANSCRIPT_READY = "transcript_ready"
     FACES_TO_REVIEW = "faces_to_review"
+    VIDEO_RETENTION = "video_retention"
     COLLECTION_SHARED = "collection_shared"
     CHECK_IN_DUE = "check_in_due"
 
@@ -118,6 +119,7 @@ _TOPICS = {
     NotificationKind.VIDEO_FAILED: MailTopic.MY_VIDEOS,
     NotificationKind.TRANSCRIPT_READY: MailTopic.MY_VIDEOS,
     NotificationKind.FACES_TO_REVIEW: MailTopic.MY_VIDEOS,
+    NotificationKind.VIDEO_RETENTION: MailTopic.MY_VIDEOS,
     NotificationKind.COLLECTION_SHARED: MailTopic.COLLECTIONS,
     NotificationKind.CHECK_IN_DUE: MailTopic.TRIES,
 }

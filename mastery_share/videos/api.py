@@ -12,6 +12,7 @@ from ..errors import Invalid, TooLarge, UnsupportedMediaType
 from .face_models import MAX_KEPT_FACES
 from .face_review import faces_for_review, review_faces
 from .media_urls import media_url, rendition_name
+from .retention import end_of_video
 from .schemas import (
     CaptionsUploadSchema,
     FaceReviewSchema,
@@ -64,6 +65,7 @@ def video_to_dict(viewer, video) -> dict:
         "descriptions_url": (media_url(viewer, video, "descriptions.vtt", external=True)
                              if video.descriptions_key else None),
         "text_description": video.text_description,
+        "retain_until": end_of_video(video),
         "captions_language": video.captions_language,
         "owner": {"id": video.owner.id, "name": video.owner.name},
         "school": {"id": video.school.id, "name": video.school.name},

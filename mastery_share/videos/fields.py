@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
@@ -113,6 +114,15 @@ def clean_video_fields(raw: dict, *, partial: bool = False, require_release: boo
                                   "that nobody else is identifiable).")
     if raw.get("blur_faces") is not None:
         values["blur_faces"] = _truthy(raw["blur_faces"])
+    if "retain_until" in raw:
+        chosen = raw.get("retain_until")
+        if isinstance(chosen, str):
+            try:
+                chosen = date.fromisoformat(chosen.strip()) if chosen.strip() else None
+            except ValueError:
+                errors["retain_until"] = "Give the date as YYYY-MM-DD, or leave it empty."
+                chosen = None
+        values["retain_until"] = chosen
     if raw.get("captions_reviewed") is not None:
         values["captions_reviewed"] = _truthy(raw["captions_reviewed"])
     if errors:

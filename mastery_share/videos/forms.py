@@ -1,6 +1,13 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
@@ -72,6 +79,10 @@ class EditVideoForm(VideoDetailsForm):
                                description="Widen it when the releases on file do.")
     blur_faces = BooleanField("Blur students' faces", description=BLUR_HINT + " Changing it "
                               "processes the video again.")
+    retain_until = DateField("Delete this video on (optional)", validators=[Optional()],
+                             description="An earlier end than your district's, if you want "
+                             "one: the video and every file of it are deleted that day; you are "
+                             "told 14 days before.")
 
 
 class VideoActionForm(FlaskForm):

@@ -140,6 +140,11 @@ class Video(db.Model):
                                                    server_default="none")
     transcript_progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     transcript_error: Mapped[str | None] = mapped_column(Text)
+    # Retention (retention.py): the owner's own end, earlier than the district's; when the
+    # owner was told of the coming end; when the original was deleted by the district's rule.
+    retain_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    retention_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    original_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # Touched while a worker makes progress: a stale heartbeat means the worker died.
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

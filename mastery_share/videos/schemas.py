@@ -79,6 +79,9 @@ class VideoSchema(Schema):
     poster_url = fields.String(allow_none=True)
     captions_url = fields.String(allow_none=True)
     captions_source = fields.String(allow_none=True)
+    retain_until = fields.DateTime(allow_none=True, metadata={
+        "description": "When the video will be deleted (the district's retention rule or the "
+                       "owner's earlier end); null: kept until deleted."})
     descriptions_url = fields.String(allow_none=True, metadata={
         "description": "The audio description track (WebVTT, kind descriptions)."})
     text_description = fields.String(required=True, metadata={
@@ -123,6 +126,9 @@ class VideoEditSchema(Schema):
     level = fields.String(validate=validate.OneOf(LEVELS), metadata=_LEVEL_HELP)
     captions_reviewed = fields.Boolean(metadata={
         "description": "The owner says every caption cue was checked (edit only)."})
+    retain_until = fields.Date(allow_none=True, metadata={
+        "description": "Delete the video on this day (after today, not later than the "
+                       "district's retention); null clears the owner's own end."})
 
 
 class VideoCreateJsonSchema(VideoEditSchema):

@@ -17,12 +17,13 @@ from ..jobs import enqueue
 from ..transaction import after_commit, commit, rollback
 from ..tries.share_back import check_share_back, claim_share_back, share_back_try_id
 from .captions import parse_captions, store_captions
-from .events import video_deleted, video_details_changed
+from .events import video_details_changed
 from .face_blur import forget_faces
 from .fields import clean_video_fields
 from .models import Rendition, Upload, Video, VideoStatus, video_practices
 from .processing import PROCESS_JOB
 from .release import check_release, check_reviewed_captions
+from .retention import checked_retain_until, remove_video
 from .storage_access import media_storage
 from .uploads import completed_upload
 from .visibility import can_manage, can_view, visible_to
@@ -57,6 +58,7 @@ def create_video(owner: User, raw: dict, *, source: Path, filename: str,
     check_release(values["visibility"], values["release_tier"],
                   district.widest_without_blur if district else "network", values["blur_faces"])
     values.pop("captions_reviewed", None)  # only uploaded captions can be, and they are
+    retain_until = values.pop("retain_until", None)
     check_reviewed_captions(values["visibility"], captions is not None,
                             bool(district and district.reviewed_captions_beyond_school))
     share_back = share_back_try_id(raw)
@@ -78,6 +80,7 @@ def create_video(owner: User, raw: dict, *, source: Path, filename: str,
         if captions_vtt is not None:
             store_captions(video, captions_vtt, source="uploaded")
         db.session.flush()
+        video.retain_until = checked_retain_until(video, retain_until)
         if upload_id is not None:
             _claim_upload(upload_id, video.id)
         if share_back is not None:
@@ -140,6 +143,10 @@ def update_video(actor: User, video_id: int, raw: dict) -> Video:
     visibility = values.get("visibility", video.visibility)
     release_tier = values.get("release_tier", video.release_tier)
     blur = values.get("blur_faces", video.blur_faces)
+    if "retain_until" in values:
+        chosen = checked_retain_until(video, values.pop("retain_until"))
+        if chosen != video.retain_until:
+            video.retain_until, video.retention_notice_at = chosen, None
     if "captions_reviewed" in values:
         _mark_captions_reviewed(actor, video, values.pop("captions_reviewed"))
     if visibility != video.visibility:
@@ -208,11 +215,7 @@ def replace_captions(actor: User, video_id: int, filename: str, data: bytes) -> 
 
 def delete_video(actor: User, video_id: int) -> None:
     """Remove the video and, after the commit, every stored object of it."""
-    video = get_managed_video(actor, video_id)
-    prefix = video.media_prefix
-    video_deleted(video.id)
-    db.session.delete(video)
-    after_commit(media_storage().delete_prefix, prefix)
+    remove_video(get_managed_video(actor, video_id))
     commit()
 
 
@@ -223,6 +226,9 @@ def reprocess_video(actor: User | None, video_id: int) -> Video:
         raise NotFound("No such video, or you cannot change it.")
     if video.status == VideoStatus.PROCESSING.value:
         raise Conflict("This video is being processed right now.")
+    if video.original_deleted_at is not None:
+        raise Conflict("The original file was deleted under your district's retention rule, "
+                       "so this video cannot be processed again.")
     if video.status == VideoStatus.READY.value and video.worker is not None:
         raise Conflict("This video's larger sizes are being made right now; reprocess it "
                        "when they are done.")

@@ -30,6 +30,7 @@ from .processing import (
     retry_delay_s,
     stalled_videos,
 )
+from .retention import apply_retention
 from .uploads import purge_expired_uploads
 
 PLAYABLE_FIRST, HIGHER_RENDITIONS = 20, 10
@@ -78,6 +79,12 @@ def requeue_stalled_videos() -> int:
 @periodic_job("videos.sweep_stalled", crontab(minute="*"))
 def sweep_stalled_videos() -> None:
     requeue_stalled_videos()
+
+
+@periodic_job("videos.retention", crontab(minute="41"))
+def apply_retention_hourly() -> None:
+    """Owners told 14 days ahead; videos and originals past their end deleted."""
+    apply_retention()
 
 
 @periodic_job("videos.purge_expired_uploads", crontab(minute="17"))

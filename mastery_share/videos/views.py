@@ -31,6 +31,7 @@ from .media_urls import check_media_signature, media_url
 from .models import PracticeLevel, Upload, Visibility
 from .playback import media_response, player_context
 from .release import set_widest_without_blur
+from .retention import end_of_video, set_retention_policy
 from .services import (
     VideoFilters,
     create_video_from_upload,
@@ -66,7 +67,8 @@ def _details_from(form) -> dict:
             "practices": form.practices.data or [], "grade_band": form.grade_band.data,
             "subject": form.subject.data, "visibility": form.visibility.data,
             "level": form.level.data, "release_tier": form.release_tier.data,
-            "blur_faces": form.blur_faces.data}
+            "blur_faces": form.blur_faces.data,
+            **({"retain_until": form.retain_until.data} if hasattr(form, "retain_until") else {})}
 
 
 @bp.route("/videos")
@@ -201,6 +203,8 @@ def status(video_id: int):
 def edit(video_id: int):
     video = get_managed_video(current_user, video_id)
     form = EditVideoForm(obj=video)
+    if request.method == "GET" and video.retain_until:
+        form.retain_until.data = video.retain_until.date()
     form.practices.choices = practice_choices(_practices())
     if request.method == "GET":
         form.practices.data = [practice.slug for practice in video.practices]
@@ -213,7 +217,8 @@ def edit(video_id: int):
             flash("The video's details are saved.", "success")
             return redirect(url_for("videos.watch", video_id=video.id))
     return render_template("videos/edit.html", form=form, video=video,
-                           action_form=VideoActionForm()), 422 if form.errors else 200
+                           action_form=VideoActionForm(),
+                           retention_end=end_of_video(video)), 422 if form.errors else 200
 
 
 @bp.route("/videos/<id:video_id>/delete", methods=["POST"])
@@ -242,6 +247,30 @@ def release_policy():
         flash(f"Saved: classroom videos are shared at most with \u201c"
               f"{Visibility(chosen).label}\u201d unless faces are blurred.", "success")
     return redirect(url_for("accounts.staff") + "#release-policy-heading")
+
+
+@bp.route("/videos/retention-policy", methods=["POST"])
+@login_required
+def retention_policy():
+    """An admin sets how long classroom videos and their originals are kept."""
+    try:
+        set_retention_policy(current_user, _days(request.form.get("retain_videos_days")),
+                             _days(request.form.get("retain_originals_days")))
+    except DomainError as error:
+        flash(error.message, "danger")
+    else:
+        flash("Saved: the retention of classroom videos.", "success")
+    return redirect(url_for("accounts.staff") + "#retention-heading")
+
+
+def _days(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    days = whole_number(raw, maximum=10**6)
+    if days is None:
+        raise Invalid("Give a whole number of days, or leave it empty.")
+    return days
 
 
 @bp.route("/videos/<id:video_id>/reprocess", methods=["POST"])

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-import pytest
 
 from mastery_share.extensions import db
 from mastery_share.media.build_args import poster_time

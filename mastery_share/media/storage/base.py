@@ -65,6 +65,11 @@ class Storage(ABC):
     def delete_prefix(self, prefix: str) -> int:
         """Remove every object under the folder ``prefix``; returns how many were removed."""
 
+    @abstractmethod
+    def list_prefix(self, prefix: str) -> list[str]:
+        """The keys of every object under the folder ``prefix`` (retention checks nothing of a
+        deleted video is left)."""
+
     def read_bytes(self, key: str) -> bytes:
         """The whole object; for small files such as captions."""
         with self.open(key) as stream:

@@ -68,6 +68,13 @@ class LocalStorage(Storage):
         shutil.rmtree(folder)
         return count
 
+    def list_prefix(self, prefix: str) -> list[str]:
+        folder = self._path(check_prefix(prefix).rstrip("/"))
+        if not folder.is_dir():
+            return []
+        return sorted(item.relative_to(self.root).as_posix()
+                      for item in folder.rglob("*") if item.is_file())
+
     def local_path(self, key: str) -> Path | None:
         path = self._path(key)
         return path if path.is_file() else None

@@ -100,6 +100,12 @@ class S3Storage(Storage):
                 raise StorageError(f"could not delete {response['Errors'][0].get('Key')}")
         return len(names)
 
+    def list_prefix(self, prefix: str) -> list[str]:
+        paginator = self.client.get_paginator("list_objects_v2")
+        pages = paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + check_prefix(prefix))
+        return sorted(item["Key"][len(self.prefix):] for page in pages
+                      for item in page.get("Contents", []))
+
     def presigned_url(
         self, key: str, expires_s: int = 3600, *, cache_control: str | None = None
     ) -> str | None:
