@@ -161,6 +161,9 @@ def update_video(actor: User, video_id: int, raw: dict) -> Video:
     if blur_changed and video.status == VideoStatus.PROCESSING.value:
         raise Conflict("This video is being processed right now; change the face blur when "
                        "it is done.")
+    if blur_changed and video.original_deleted_at is not None:
+        raise Conflict("The original file was deleted under your district's retention rule, "
+                       "so the face blur of this video can no longer be changed.")
     for name, value in values.items():
         setattr(video, name, value)
     if blur_changed:
@@ -186,6 +189,15 @@ def _process_again_for_blur(video: Video) -> None:
     stale = [key for key in [video.poster_key,
                              *(rendition.storage_key for rendition in video.renditions)] if key]
     video.poster_key = None
+    _back_in_the_queue(video)
+    for rendition in video.renditions:
+        rendition.storage_key = None
+    after_commit(_delete_keys, stale)
+    _enqueue_processing(video.id)
+
+
+def _back_in_the_queue(video: Video) -> None:
+    """Processed again from the start: its renditions are not served meanwhile."""
     video.status = VideoStatus.QUEUED.value
     video.progress = 0
     video.error = None
@@ -193,9 +205,6 @@ def _process_again_for_blur(video: Video) -> None:
     for rendition in video.renditions:
         rendition.status = VideoStatus.QUEUED.value
         rendition.progress = 0
-        rendition.storage_key = None
-    after_commit(_delete_keys, stale)
-    _enqueue_processing(video.id)
 
 
 def _delete_keys(keys: list[str]) -> None:
@@ -232,13 +241,7 @@ def reprocess_video(actor: User | None, video_id: int) -> Video:
     if video.status == VideoStatus.READY.value and video.worker is not None:
         raise Conflict("This video's larger sizes are being made right now; reprocess it "
                        "when they are done.")
-    video.status = VideoStatus.QUEUED.value
-    video.progress = 0
-    video.error = None
-    video.attempts = 0
-    for rendition in video.renditions:
-        rendition.status = VideoStatus.QUEUED.value
-        rendition.progress = 0
+    _back_in_the_queue(video)
     # Not watchable until processed again: out of search meanwhile (it is indexed when ready).
     video_details_changed(video)
     _enqueue_processing(video.id)
