@@ -70,7 +70,10 @@ def test_a_new_upload_is_playable_while_a_transcription_and_larger_sizes_wait(
             f"transcript: {_video(talking).transcript_status} {_video(talking).transcript_error}"
         assert wait_until(lambda: _renditions(larger)["720p"] == "ready", timeout=600), \
             f"the 720p: {_renditions(larger)}"
-        assert _video(larger).progress == 100 and _video(larger).worker is None
+        # The job commits the rendition, then its own end: wait for that end, not a moment.
+        assert wait_until(lambda: _video(larger).progress == 100
+                          and _video(larger).worker is None, timeout=120), \
+            f"the job's end: {_video(larger).progress}% by {_video(larger).worker}"
     finally:
         worker.send_signal(signal.SIGINT)
         worker.wait(timeout=60)
