@@ -84,6 +84,10 @@ class Video(db.Model):
         CheckConstraint("release_tier IN ('none', 'school', 'district', 'network')",
                         name="release_tier_known"),
         Index("ix_videos_status_created", "status", "created_at"),
+        # Covers the visibility rule: counting the videos a member may watch reads the index
+        # alone, not every row of a district's library.
+        Index("ix_videos_status_visibility", "status", "visibility", "district_id", "school_id",
+              "owner_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

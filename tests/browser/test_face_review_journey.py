@@ -30,9 +30,12 @@ def test_the_owner_keeps_one_face_by_keyboard_and_the_video_is_published(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Faces in")
     pictures = page.locator(".face-card img")
     expect(pictures).to_have_count(2)
-    for index in range(2):  # each thumbnail really loaded (owner-only, never cached)
+    for index in range(2):
         expect(pictures.nth(index)).to_be_visible()
-        assert pictures.nth(index).evaluate("img => img.complete && img.naturalWidth > 0")
+    # Each thumbnail really loads (owner-only, never cached); they load lazily, so wait for it.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.face-card img')]"
+        ".every(img => img.complete && img.naturalWidth > 0)")
     assert_accessible(page)
     keep = page.get_by_role("checkbox", name="Face 2")
     tab_to(page, keep)
