@@ -112,6 +112,7 @@ def build() -> None:
 def _production_server(env: dict, log_path: Path, access_log: Path):
     return district._gunicorn(env, log_path, (
         "--worker-class", "gthread", "--workers", str(PROCESSES), "--threads", str(WEB_THREADS),
+        "--reuse-port",
         "--access-logfile", str(access_log), "--access-logformat", "%(p)s %(U)s %(s)s"))
 
 
