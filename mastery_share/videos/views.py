@@ -30,6 +30,7 @@ from .forms import EditVideoForm, UploadVideoForm, VideoActionForm, practice_cho
 from .media_urls import check_media_signature, media_url
 from .models import PracticeLevel, Upload, Visibility
 from .playback import media_response, player_context
+from .originals import original_for, original_response
 from .release import set_widest_without_blur
 from .retention import end_of_video, set_retention_policy
 from .services import (
@@ -218,7 +219,15 @@ def edit(video_id: int):
             return redirect(url_for("videos.watch", video_id=video.id))
     return render_template("videos/edit.html", form=form, video=video,
                            action_form=VideoActionForm(),
-                           retention_end=end_of_video(video)), 422 if form.errors else 200
+                           retention_end=end_of_video(video),
+                           is_owner=video.owner_id == current_user.id), 422 if form.errors else 200
+
+
+@bp.route("/videos/<id:video_id>/original")
+@login_required
+def original(video_id: int):
+    """The original as uploaded, for its owner alone (with blur, the only unblurred copy)."""
+    return original_response(original_for(current_user, video_id))
 
 
 @bp.route("/videos/<id:video_id>/delete", methods=["POST"])

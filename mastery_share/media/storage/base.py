@@ -80,8 +80,10 @@ class Storage(ABC):
         return None
 
     def presigned_url(
-        self, key: str, expires_s: int = 3600, *, cache_control: str | None = None
+        self, key: str, expires_s: int = 3600, *, cache_control: str | None = None,
+        download_name: str | None = None,
     ) -> str | None:
         """A time-limited URL the browser can fetch directly, when the backend offers one;
-        ``cache_control`` is the Cache-Control header the store answers it with."""
+        ``cache_control`` is the Cache-Control header the store answers it with, and
+        ``download_name`` makes it a download under that file name."""
         return None

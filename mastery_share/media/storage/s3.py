@@ -10,6 +10,7 @@ from __future__ import annotations
 import mimetypes
 import os
 from typing import Any, BinaryIO, cast
+from urllib.parse import quote
 
 import boto3
 from boto3.s3.transfer import TransferConfig
@@ -107,13 +108,16 @@ class S3Storage(Storage):
                       for item in page.get("Contents", []))
 
     def presigned_url(
-        self, key: str, expires_s: int = 3600, *, cache_control: str | None = None
+        self, key: str, expires_s: int = 3600, *, cache_control: str | None = None,
+        download_name: str | None = None,
     ) -> str | None:
         params = {"Bucket": self.bucket, "Key": self._name(key)}
         if cache_control:
             # Signed into the URL (response-cache-control): the store itself answers with it,
             # so a shared cache between the browser and the store keeps no copy.
             params["ResponseCacheControl"] = cache_control
+        if download_name:
+            params["ResponseContentDisposition"] = _attachment(download_name)
         return cast(
             str,
             self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_s),
@@ -133,3 +137,10 @@ class S3Storage(Storage):
         if code in ("404", "NoSuchKey", "NotFound"):
             return ObjectNotFound(key)
         return StorageError(f"{code or 'S3 error'} for {key!r}")
+
+
+def _attachment(filename: str) -> str:
+    """Content-Disposition for a download: an ASCII fallback and the UTF-8 name (RFC 6266)."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_"
+                       for c in filename) or "download"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
