@@ -18,7 +18,7 @@ from sqlalchemy import select
 from ..accounts.api_tokens import user_for_api_token
 from ..accounts.models import GRADE_BANDS, SUBJECTS, Practice, School
 from ..api.auth import bearer_secret
-from ..errors import DomainError, Invalid, NotFound
+from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..extensions import db
 from ..forms_support import show_error_on_form
 from ..media.storage import ObjectNotFound
@@ -287,8 +287,14 @@ def _days(raw: str | None) -> int | None:
 def reprocess(video_id: int):
     if not VideoActionForm().validate_on_submit():
         abort(400)
-    reprocess_video(current_user, video_id)
-    flash("Processing starts again from your original file.", "info")
+    try:
+        reprocess_video(current_user, video_id)
+    except Conflict as error:
+        # Not now (being processed, larger sizes being made, original deleted): say why on
+        # the video's page rather than on an error page.
+        flash(error.message, "warning")
+    else:
+        flash("Processing starts again from your original file.", "info")
     return redirect(url_for("videos.watch", video_id=video_id))
 
 

@@ -18,6 +18,7 @@ from mastery_share.videos.tasks import requeue_stalled_videos
 from mastery_share.videos import processing
 from mastery_share.videos.models import Video
 from mastery_share.videos.services import reprocess_video
+from tests.conftest import csrf_token, sign_in
 
 
 def _sizes(video_id: int) -> dict[str, str]:
@@ -98,3 +99,18 @@ def test_reprocess_waits_while_the_larger_sizes_are_made(app, teacher, playable_
     db.session.commit()
     with pytest.raises(Conflict, match="larger sizes are being made"):
         reprocess_video(teacher, video_id)
+
+
+def test_the_reprocess_button_meanwhile_says_why_on_the_video_s_page(app, client, teacher,
+                                                                   playable_only):
+    video_id = playable_only()
+    video = db.session.get(Video, video_id)
+    video.worker, video.heartbeat_at = processing.worker_identity(), utcnow()
+    db.session.commit()
+    sign_in(client, teacher)
+    answer = client.post(f"/videos/{video_id}/reprocess",
+                         data={"csrf_token": csrf_token(client, f"/videos/{video_id}/edit")})
+    assert answer.status_code == 302 and answer.headers["Location"].endswith(f"/videos/{video_id}")
+    page = client.get(f"/videos/{video_id}").get_data(as_text=True)
+    assert "larger sizes are being made right now" in page
+    assert db.session.get(Video, video_id).status == "ready"  # nothing was reset
