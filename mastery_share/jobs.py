@@ -24,7 +24,8 @@ from config import queue_url
 JOB_MODULES = ("mastery_share.mail", "mastery_share.videos.tasks",
                "mastery_share.transcripts.tasks", "mastery_share.search.tasks",
                "mastery_share.visits.tasks", "mastery_share.tries.tasks",
-               "mastery_share.comments.tasks", "mastery_share.notifications.tasks")
+               "mastery_share.comments.tasks", "mastery_share.notifications.tasks",
+               "mastery_share.accounts.tasks")
 
 
 def build_huey(url: str) -> Huey:

@@ -8,9 +8,11 @@ the nonce and closes the rows.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from flask import current_app
+from sqlalchemy import delete, or_, select, update
 
 from ..db_types import utcnow
 from ..errors import NotFound
@@ -92,3 +94,33 @@ def revoke_my_api_token(user: User, token_id: int) -> None:
     commit()
     if revoked != 1:
         raise NotFound("No such token of yours.")
+
+
+# Ended sessions and spent tokens stay this long (a member may ask "was that me?"), then go.
+KEEP_ENDED = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Purged:
+    sessions: int
+    tokens: int
+
+
+def purge_spent_sign_ins() -> Purged:
+    """Delete sign-in rows no cookie or token can use any more: sessions ended more than
+    KEEP_ENDED ago, sessions unseen for longer than any cookie lives (abandoned browsers:
+    their key hash would otherwise stay forever), and API tokens expired or revoked more than
+    KEEP_ENDED ago. Run daily by the worker (accounts/tasks.py)."""
+    now = utcnow()
+    config = current_app.config
+    longest_cookie = max(config["REMEMBER_COOKIE_DURATION"], config["PERMANENT_SESSION_LIFETIME"])
+    sessions = db.session.execute(delete(SignInSession).where(or_(
+        SignInSession.ended_at < now - KEEP_ENDED,
+        SignInSession.last_seen_at < now - longest_cookie - SEEN_EVERY,
+    ))).rowcount
+    tokens = db.session.execute(delete(ApiToken).where(or_(
+        ApiToken.revoked_at < now - KEEP_ENDED,
+        ApiToken.expires_at < now - KEEP_ENDED,
+    ))).rowcount
+    commit()
+    return Purged(sessions=sessions or 0, tokens=tokens or 0)
