@@ -32,6 +32,7 @@ from .models import PracticeLevel, Upload, Visibility
 from .playback import media_response, player_context
 from .originals import original_for, original_response
 from .release import set_widest_without_blur
+from .release_report import videos_beyond_policy
 from .retention import end_of_video, set_retention_policy
 from .services import (
     VideoFilters,
@@ -256,6 +257,15 @@ def release_policy():
         flash(f"Saved: classroom videos are shared at most with \u201c"
               f"{Visibility(chosen).label}\u201d unless faces are blurred.", "success")
     return redirect(url_for("accounts.staff") + "#release-policy-heading")
+
+
+@bp.route("/videos/beyond-policy")
+@login_required
+def beyond_policy():
+    """For the admin: videos shared wider than the district's rules now allow unblurred."""
+    return render_template("videos/beyond_policy.html", report=videos_beyond_policy(current_user),
+                           widest=Visibility(current_user.district.widest_without_blur),
+                           visibility_label=lambda value: Visibility(value).label)
 
 
 @bp.route("/videos/retention-policy", methods=["POST"])
