@@ -34,15 +34,24 @@ def start_browser_session(user: User, user_agent: str | None) -> None:
     user.browser_key = key
 
 
-def open_session_for(user: User, key: str) -> SignInSession | None:
-    """The open row behind a cookie's key, its last sight refreshed now and then."""
-    row = db.session.scalar(select(SignInSession).where(
-        SignInSession.key_hash == hash_secret(key), SignInSession.user_id == user.id,
-        SignInSession.ended_at.is_(None)))
-    if row is not None and utcnow() - row.last_seen_at > SEEN_EVERY:
-        row.last_seen_at = utcnow()
+def signed_in_user(user_id: int, nonce: str, key: str) -> User | None:
+    """The active member behind a cookie's "id.nonce.key", or None when the nonce is stale or
+    this browser's row was ended. One query for both (it runs on every page); the row's last
+    sight is refreshed now and then."""
+    found = db.session.execute(
+        select(User, SignInSession.id, SignInSession.last_seen_at)
+        .join(SignInSession, SignInSession.user_id == User.id)
+        .where(User.id == user_id, User.session_nonce == nonce, User.active.is_(True),
+               SignInSession.key_hash == hash_secret(key), SignInSession.ended_at.is_(None))
+    ).first()
+    if found is None:
+        return None
+    user, session_id, last_seen_at = found
+    if utcnow() - last_seen_at > SEEN_EVERY:
+        db.session.execute(update(SignInSession).where(SignInSession.id == session_id)
+                           .values(last_seen_at=utcnow()))
         commit()
-    return row
+    return user
 
 
 def close_all_browser_sessions(user: User) -> None:

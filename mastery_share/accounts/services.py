@@ -111,18 +111,16 @@ def authenticate(email: str, password: str) -> User:
 
 def load_user_from_session(session_id: str) -> User | None:
     """Flask-Login's loader: the id carries a nonce, so a password reset ends old sessions."""
-    from .browser_sessions import open_session_for
+    from .browser_sessions import signed_in_user
 
     user_id, _, rest = (session_id or "").partition(".")
     nonce, _, key = rest.partition(".")
     if not user_id.isdigit() or not key:
         return None  # a cookie from before browser sessions: sign in again
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_nonce != nonce or not user.active:
-        return None
-    if open_session_for(user, key) is None:
-        return None  # this browser was signed out from the profile
-    user.browser_key = key
+    # None too when this browser was signed out from the profile (its row ended).
+    user = signed_in_user(int(user_id), nonce, key)
+    if user is not None:
+        user.browser_key = key
     return user
 
 

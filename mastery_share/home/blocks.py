@@ -47,9 +47,13 @@ def new_videos_for(user: User, practice_ids: list[int], limit: int = LISTED) -> 
     query = select(Video).where(visible_to(user), Video.owner_id != user.id,
                                 Video.status == VideoStatus.READY.value)
     if practice_ids:
-        query = query.where(Video.id.in_(
+        # EXISTS, probed through the (video_id, practice_id) key for each video in date order
+        # until six are found: an IN (subquery) built the list of every video of those
+        # practices first (1.4 ms of a 15 ms page at 10,000 videos).
+        query = query.where(
             select(video_practices.c.video_id)
-            .where(video_practices.c.practice_id.in_(practice_ids))))
+            .where(video_practices.c.video_id == Video.id,
+                   video_practices.c.practice_id.in_(practice_ids)).exists())
     if user.grade_bands:
         query = query.where(Video.grade_band.in_(user.grade_bands))
     return list(db.session.scalars(
