@@ -224,6 +224,13 @@ def admin(make_user) -> User:
     return make_user("admin")
 
 
+def bearer_headers(client, user) -> dict:
+    """The Authorization header of a fresh API token for `user` (signed in with PASSWORD)."""
+    answer = client.post("/api/v1/tokens", auth=(user.email, PASSWORD))
+    assert answer.status_code == 201, answer.get_data(as_text=True)
+    return {"Authorization": f"Bearer {answer.get_json()['token']}"}
+
+
 def csrf_token(client, path: str) -> str:
     """The CSRF token of the form at `path`, as a browser would submit it."""
     page = client.get(path).get_data(as_text=True)

@@ -3,13 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
-
-
-def bearer(client, user) -> dict:
-    response = client.post("/api/v1/tokens", auth=(user.email, PASSWORD))
-    assert response.status_code == 201, response.json
-    return {"Authorization": f"Bearer {response.json['token']}"}
+from tests.conftest import bearer_headers as bearer
 
 
 def _error(response, status: int, code: str | None = None) -> dict:

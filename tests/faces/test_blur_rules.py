@@ -10,13 +10,9 @@ from mastery_share.accounts.models import District
 from mastery_share.extensions import db
 from mastery_share.videos.models import Video
 from mastery_share.videos.storage_access import media_storage
-from tests.conftest import PASSWORD, csrf_token, sign_in
+from tests.conftest import bearer_headers as _bearer
+from tests.conftest import csrf_token, sign_in
 from tests.videos.conftest import DETAILS
-
-
-def _bearer(client, user) -> dict:
-    answer = client.post("/api/v1/tokens", auth=(user.email, PASSWORD))
-    return {"Authorization": f"Bearer {answer.get_json()['token']}"}
 
 
 def _upload(client, headers, clip, **overrides):

@@ -9,16 +9,12 @@ import io
 from mastery_share.accounts.models import District
 from mastery_share.extensions import db
 from mastery_share.videos.models import Video
-from tests.conftest import PASSWORD, csrf_token, sign_in
+from tests.conftest import bearer_headers as _bearer
+from tests.conftest import csrf_token, sign_in
 from tests.transcripts.conftest import speech_clips, transcribed  # noqa: F401  (fixtures)
 from tests.videos.conftest import DETAILS, clips, share  # noqa: F401  (fixtures)
 
 VTT = b"WEBVTT\n\n00:00.000 --> 00:02.000\nWelcome to our math centers.\n"
-
-
-def _bearer(client, user) -> dict:
-    answer = client.post("/api/v1/tokens", auth=(user.email, PASSWORD))
-    return {"Authorization": f"Bearer {answer.get_json()['token']}"}
 
 
 def _require_reviewed_captions(user) -> None:

@@ -10,7 +10,6 @@ from sqlalchemy import event, select
 from mastery_share.accounts.models import Practice
 from mastery_share.extensions import db
 from mastery_share.tries.models import CheckIn, Try, TrySpark
-from tests.conftest import PASSWORD
 
 YEAR = "2026-27"
 
@@ -60,12 +59,6 @@ def count_queries(client, path: str, headers: dict | None = None) -> int:
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     return len(statements)
-
-
-def bearer(client, user) -> dict:
-    response = client.post("/api/v1/tokens", auth=(user.email, PASSWORD))
-    assert response.status_code == 201, response.json
-    return {"Authorization": f"Bearer {response.json['token']}"}
 
 
 def svg_arrows(page: str) -> set[tuple[int, int, str, int]]:

@@ -21,7 +21,8 @@ from mastery_share.videos.services import update_video
 from mastery_share.visits.models import VisitSlot
 from mastery_share.visits.slots import create_slots
 from tests.collections.conftest import video_row
-from tests.conftest import PASSWORD, csrf_token, sign_in
+from tests.conftest import bearer_headers as bearer
+from tests.conftest import csrf_token, sign_in
 from tests.query_count import statements_of_get
 from tests.videos.conftest import DETAILS, clips  # noqa: F401  (the real upload pipeline)
 from tests.visits.conftest import local_start
@@ -48,11 +49,6 @@ def open_classroom(host, level: str | None, *, days_ahead: int = 5, hour: int = 
 def new_to(user, *slugs: str) -> None:
     set_new_to_practices(user, slugs)
     commit()
-
-
-def bearer(client, user) -> dict:
-    response = client.post("/api/v1/tokens", auth=(user.email, PASSWORD))
-    return {"Authorization": f"Bearer {response.get_json()['token']}"}
 
 
 # ---- a video's level -----------------------------------------------------------------------

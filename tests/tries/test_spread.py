@@ -15,11 +15,11 @@ from mastery_share.extensions import db
 from mastery_share.tries.school_year import SchoolYear, current_year, parse_year
 from mastery_share.tries.spread import practice_spread
 from tests.collections.conftest import video_row
+from tests.conftest import bearer_headers as bearer
 from tests.conftest import make_school, sign_in
 from tests.tries.spread_fixtures import (
     YEAR,
     add_try,
-    bearer,
     count_queries,
     practice,
     svg_arrows,

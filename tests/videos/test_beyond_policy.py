@@ -11,7 +11,7 @@ from tests.conftest import csrf_token, sign_in
 
 
 def test_the_admin_sees_the_videos_a_narrower_rule_would_refuse_today(app, client, teacher,
-                                                                      admin, people):
+                                                                      admin, people):  # noqa: F811
     network = video_row(teacher, title="Stations for everyone", visibility="network")
     district_wide = video_row(teacher, title="Exit tickets in the district", visibility="district")
     school_only = video_row(teacher, title="Our school's math talk", visibility="school")

@@ -8,13 +8,9 @@ import pytest
 from mastery_share.extensions import db
 from mastery_share.videos.models import Video
 from tests.collections.conftest import video_row
-from tests.conftest import PASSWORD, csrf_token, sign_in
+from tests.conftest import bearer_headers as _bearer
+from tests.conftest import csrf_token, sign_in
 from tests.videos.conftest import DETAILS
-
-
-def _bearer(client, user) -> dict:
-    answer = client.post("/api/v1/tokens", auth=(user.email, PASSWORD))
-    return {"Authorization": f"Bearer {answer.get_json()['token']}"}
 
 
 def _multipart(client, headers, clip, **overrides):

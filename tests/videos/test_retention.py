@@ -26,15 +26,11 @@ from mastery_share.videos.retention import apply_retention
 from mastery_share.videos.services import reprocess_video
 from mastery_share.videos.storage_access import media_storage
 from mastery_share.viewing.models import VideoView
-from tests.conftest import PASSWORD, outbox_messages
+from tests.conftest import bearer_headers as _bearer
+from tests.conftest import outbox_messages
 from tests.faces.conftest import face_clips  # noqa: F401  (fixture)
 
 WORD = "zephyrine"  # a word nothing else in the suite says
-
-
-def _bearer(client, user) -> dict:
-    answer = client.post("/api/v1/tokens", auth=(user.email, PASSWORD))
-    return {"Authorization": f"Bearer {answer.get_json()['token']}"}
 
 
 def _found(client, headers, words: str) -> int:
