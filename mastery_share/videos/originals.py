@@ -13,7 +13,6 @@ from flask import current_app, redirect, send_file
 from ..accounts.models import User
 from ..errors import Forbidden, NotFound
 from ..media.storage import ObjectNotFound
-from .models import Video
 from .playback import ClosingBody
 from .services import get_video
 from .storage_access import media_storage
@@ -26,7 +25,6 @@ NO_STORE = "private, no-store"
 class Original:
     key: str
     filename: str
-
 
 
 def original_for(owner: User, video_id: int) -> Original:
