@@ -41,11 +41,16 @@ PAGES = {
     "video": None,  # a district video of another teacher, found after the build
     "visits": "/visits",
     "collections": "/collections",
+    # Not a target: the cheapest signed-in page (a few notifications, 5 SQL statements), the
+    # floor under every page above (loading the member, the page's frame), for scale.
+    "notifications": "/notifications",
 }
 LABELS = {"home": "the home page", "videos": "the video list /videos",
           "search": "a search page (/search?q=lesson)", "video": "a video page",
-          "visits": "the visits calendar", "collections": "the collections page"}
+          "visits": "the visits calendar", "collections": "the collections page",
+          "notifications": "the notifications page (for scale: the cheapest signed-in page)"}
 TARGETS = {"search": 0.10}  # every other page: 0.30
+UNJUDGED = {"notifications"}  # reported beside the pages, no bar
 LATENCY_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
@@ -167,18 +172,21 @@ def _report(measured: dict, healthz_runs: list, built: float) -> list[Result]:
                    f"process served {busiest:.0%} of {total}")
     for name, (page, processes) in measured.items():
         share = page["rps"] / healthz["rps"]
+        judged = name not in UNJUDGED
         target = TARGETS.get(name, 0.30)
         busiest, total = _busiest(processes)
+        verdict = ("met" if share >= target else "missed") if judged else "reported"
         rows.append(f"| {LABELS[name]} | {page['rps']:.0f} | {healthz['rps']:.0f} | "
-                    f"{share:.1%} | {target:.0%} | {page['p50']:.1f} ms | {page['p99']:.1f} ms | "
-                    f"{busiest:.0%} of {total} | {'met' if share >= target else 'missed'} |")
+                    f"{share:.1%} | {f'{target:.0%}' if judged else '-'} | {page['p50']:.1f} ms "
+                    f"| {page['p99']:.1f} ms | {busiest:.0%} of {total} | {verdict} |")
         if page["bad"]:
             note(NAME, f"{LABELS[name]}: {page['bad']} answers were not 2xx/3xx")
         results.append(Result(
             benchmark=NAME, figure=f"{LABELS[name]}: requests/s under wrk vs GET /healthz "
                                    "(median of the run), same server",
             measured=page["rps"], reference=healthz["rps"], unit="req/s",
-            bar=f"at least {target:.0%} of /healthz", passed=share >= target and not page["bad"]))
+            bar=f"at least {target:.0%} of /healthz" if judged else "reported",
+            passed=(share >= target or not judged) and not page["bad"]))
     table = ("| page | req/s | /healthz req/s | share | target | p50 | p99 | busiest process | "
              "verdict |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
              + "\n".join(rows))

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..db_types import utcnow
 from ..extensions import db
@@ -28,12 +29,13 @@ def issue_api_token(user: User) -> tuple[str, datetime]:
 
 def user_for_api_token(secret: str) -> User | None:
     """The active member behind a live token, else None."""
-    token = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == hash_secret(secret or ""))
-    )
-    if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
-        return None
-    return token.user if token.user.active else None
+    # One query (it runs on every API call), the member's school with it: most answers
+    # need its time zone or name.
+    return db.session.scalar(
+        select(User).join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == hash_secret(secret or ""), ApiToken.revoked_at.is_(None),
+               ApiToken.expires_at > utcnow(), User.active.is_(True))
+        .options(joinedload(User.school)))
 
 
 def revoke_api_token(secret: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Role, User
 from ..db_types import utcnow
@@ -114,10 +115,15 @@ def _check_monthly_limit(visitor: User, slot: VisitSlot) -> None:
 def book_slot(visitor: User, slot_id: int) -> Booking:
     """Book a seat: confirmed while seats last, then waitlisted in arrival order, or
     pending_approval (holding no seat) when the visitor's school wants its principal's say."""
-    slot = db.session.get(VisitSlot, slot_id)
+    # Its school (the cut-offs) and host (the notification) in the same query.
+    slot = db.session.get(VisitSlot, slot_id,
+                          options=[joinedload(VisitSlot.school), joinedload(VisitSlot.host)])
     if slot is None or not can_see_slot(visitor, slot):
         raise NotFound("No such open classroom.")
     check_bookable(visitor, slot)
+    # The lock refreshes the slot, which resets these relationships; the session holds
+    # objects only weakly, so keeping them here lets them come back from it, not the database.
+    kept_while_locking = (slot.school, slot.host)  # noqa: F841
     arrival = lock_slot(slot.id)
     lock_member(visitor.id)
     check_bookable(visitor, slot)  # again: the host may have cancelled while we waited

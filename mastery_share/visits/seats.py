@@ -17,25 +17,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..accounts.models import User
 from ..errors import NotFound
 from ..extensions import db
-from ..transaction import lock_row_by_increment
 from .models import Booking, BookingStatus, VisitSlot
 
 
 def lock_slot(slot_id: int) -> int:
-    """Lock the slot row for the rest of the transaction; returns the next arrival number."""
-    seq = lock_row_by_increment(VisitSlot, slot_id, VisitSlot.booking_seq)
-    if seq is None:
+    """Lock the slot row for the rest of the transaction; returns the next arrival number.
+
+    The locking UPDATE returns the whole row, which refreshes the slot already loaded in the
+    session (populate_existing): what was read before the lock may be stale (the host may
+    have just cancelled), and this costs no second query.
+    """
+    slot = db.session.scalar(
+        update(VisitSlot).where(VisitSlot.id == slot_id)
+        .values(booking_seq=VisitSlot.booking_seq + 1)
+        .returning(VisitSlot)
+        .execution_options(synchronize_session=False, populate_existing=True))
+    if slot is None:
         raise NotFound("No such open classroom.")
-    slot = db.session.get(VisitSlot, slot_id)
-    if slot is not None:
-        # What we read before the lock may be stale (the host may have just cancelled).
-        db.session.refresh(slot)
-    return seq
+    return slot.booking_seq
 
 
 def lock_member(user_id: int) -> None:
