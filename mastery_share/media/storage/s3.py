@@ -143,4 +143,4 @@ def _attachment(filename: str) -> str:
     """Content-Disposition for a download: an ASCII fallback and the UTF-8 name (RFC 6266)."""
     fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_"
                        for c in filename) or "download"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
