@@ -4,6 +4,7 @@ unblurred file down and processes the video again; the district can make blur th
 the API reads and writes it and lets the owner review the faces."""
 from __future__ import annotations
 
+import functools
 import re
 
 from mastery_share.accounts.models import District
@@ -12,18 +13,10 @@ from mastery_share.videos.models import Video
 from mastery_share.videos.storage_access import media_storage
 from tests.conftest import bearer_headers as _bearer
 from tests.conftest import csrf_token, sign_in
-from tests.videos.conftest import DETAILS
+from tests.videos.conftest import api_upload
 
-
-def _upload(client, headers, clip, **overrides):
-    fields = {**DETAILS, "media_release": None, **overrides}
-    data = {key: ("true" if value is True else "false" if value is False else value)
-            for key, value in fields.items() if key != "practices" and value is not None}
-    data["practices"] = ",".join(fields["practices"])
-    with open(clip, "rb") as handle:
-        data["file"] = (handle, clip.name, "video/mp4")
-        return client.post("/api/v1/videos", headers=headers, data=data,
-                           content_type="multipart/form-data")
+# Uploads here attest a release tier, never the earlier checkbox.
+_upload = functools.partial(api_upload, media_release=None)
 
 
 def test_blur_lets_a_video_go_beyond_its_releases_and_switching_it_off_is_refused(

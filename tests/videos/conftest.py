@@ -67,6 +67,19 @@ DETAILS = {
 }
 
 
+def api_upload(client, headers, clip: Path, **overrides):
+    """POST /api/v1/videos as a multipart form: DETAILS with `overrides` (a None leaves the
+    field out; booleans are sent as "true"/"false")."""
+    fields = {**DETAILS, **overrides}
+    data = {key: ("true" if value is True else "false" if value is False else value)
+            for key, value in fields.items() if key != "practices" and value is not None}
+    data["practices"] = ",".join(fields["practices"])
+    with open(clip, "rb") as handle:
+        data["file"] = (handle, clip.name, "video/mp4")
+        return client.post("/api/v1/videos", headers=headers, data=data,
+                           content_type="multipart/form-data")
+
+
 @pytest.fixture
 def share(tmp_path):
     """share(owner, clip, **details) -> a video created from a copy of `clip`."""

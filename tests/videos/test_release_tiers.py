@@ -10,24 +10,13 @@ from mastery_share.videos.models import Video
 from tests.collections.conftest import video_row
 from tests.conftest import bearer_headers as _bearer
 from tests.conftest import csrf_token, sign_in
-from tests.videos.conftest import DETAILS
-
-
-def _multipart(client, headers, clip, **overrides):
-    fields = {**DETAILS, **overrides}
-    data = {key: ("true" if value is True else value) for key, value in fields.items()
-            if key != "practices" and value is not None}
-    data["practices"] = ",".join(fields["practices"])
-    with open(clip, "rb") as handle:
-        data["file"] = (handle, clip.name, "video/mp4")
-        return client.post("/api/v1/videos", headers=headers, data=data,
-                           content_type="multipart/form-data")
+from tests.videos.conftest import api_upload
 
 
 def test_an_upload_wider_than_its_release_is_refused_with_the_reason_and_nothing_kept(
         app, client, teacher, clips):
     headers = _bearer(client, teacher)
-    refused = _multipart(client, headers, clips.short, visibility="network",
+    refused = api_upload(client, headers, clips.short, visibility="network",
                          release_tier="school", media_release=None)
     assert refused.status_code == 422
     error = refused.get_json()["error"]
@@ -35,7 +24,7 @@ def test_an_upload_wider_than_its_release_is_refused_with_the_reason_and_nothing
     assert "My school" in error["fields"]["visibility"]
     assert db.session.query(Video).count() == 0
 
-    shared = _multipart(client, headers, clips.short, visibility="school",
+    shared = api_upload(client, headers, clips.short, visibility="school",
                         release_tier="school", media_release=None)
     assert shared.status_code == 202, shared.get_data(as_text=True)
     assert shared.get_json()["release_tier"] == "school"
@@ -43,10 +32,10 @@ def test_an_upload_wider_than_its_release_is_refused_with_the_reason_and_nothing
 
 def test_an_earlier_client_s_checkbox_attests_a_release_for_the_visibility_it_chose(
         app, client, teacher, clips):
-    shared = _multipart(client, _bearer(client, teacher), clips.short, visibility="district")
+    shared = api_upload(client, _bearer(client, teacher), clips.short, visibility="district")
     assert shared.status_code == 202, shared.get_data(as_text=True)
     assert shared.get_json()["release_tier"] == "district"
-    missing = _multipart(client, _bearer(client, teacher), clips.short, media_release=None)
+    missing = api_upload(client, _bearer(client, teacher), clips.short, media_release=None)
     assert missing.status_code == 422
     assert "release_tier" in missing.get_json()["error"]["fields"]
 
