@@ -78,6 +78,9 @@ class District(db.Model):
     # shared, originals (the unblurred file) this many; None keeps them until deleted.
     retain_videos_days: Mapped[int | None] = mapped_column(Integer)
     retain_originals_days: Mapped[int | None] = mapped_column(Integer)
+    # Plays (who watched, when) are forgotten this many days after they started; None keeps
+    # them as long as the video.
+    retain_views_days: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     schools: Mapped[list["School"]] = relationship(

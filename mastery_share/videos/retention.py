@@ -7,7 +7,8 @@ to go); at the end a worker job removes every trace of the video: the row and ev
 hangs from it (renditions, captions, faces, comments, plays, notifications), its search
 entries, and every stored object under its prefix, S3 included. An original past the
 district's original retention is deleted on its own and the video stays playable (it can no
-longer be reprocessed).
+longer be reprocessed). The record of who watched (each play) is forgotten after the
+district's days for it, whatever happens to the video.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask import render_template
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 
 from ..accounts.models import District, User
 from ..db_types import utcnow
@@ -65,11 +66,12 @@ def checked_retain_until(video: Video, chosen: date | None) -> datetime | None:
 
 
 def set_retention_policy(actor: User, videos_days: int | None,
-                         originals_days: int | None) -> None:
+                         originals_days: int | None, views_days: int | None = None) -> None:
     if not actor.is_admin:
         raise Forbidden("Only district admins set how long videos are kept.")
     for name, days in (("retain_videos_days", videos_days),
-                       ("retain_originals_days", originals_days)):
+                       ("retain_originals_days", originals_days),
+                       ("retain_views_days", views_days)):
         if days is not None and not 1 <= days <= MAX_RETENTION_DAYS:
             raise Invalid("Give a whole number of days (1 or more), or leave it empty to keep "
                           "them until they are deleted.", {name: "1 or more days, or empty."})
@@ -78,6 +80,7 @@ def set_retention_policy(actor: User, videos_days: int | None,
                       {"retain_originals_days": f"At most {videos_days} days."})
     district = db.session.get(District, actor.district_id)
     district.retain_videos_days, district.retain_originals_days = videos_days, originals_days
+    district.retain_views_days = views_days
     commit()
 
 
@@ -98,6 +101,7 @@ class RetentionReport:
     told: int = 0
     deleted: int = 0
     originals_deleted: int = 0
+    views_forgotten: int = 0
 
 
 def apply_retention(now: datetime | None = None) -> RetentionReport:
@@ -129,7 +133,21 @@ def apply_retention(now: datetime | None = None) -> RetentionReport:
                 report.told += 1
         if district.retain_originals_days:
             report.originals_deleted += _delete_originals(district, now)
+        if district.retain_views_days:
+            report.views_forgotten += _forget_views(district, now)
     return report
+
+
+def _forget_views(district: District, now: datetime) -> int:
+    """Delete the plays of the district's videos that started before its rule's horizon."""
+    from ..viewing.models import VideoView
+
+    forgotten = db.session.execute(delete(VideoView).where(
+        VideoView.started_at < now - timedelta(days=district.retain_views_days),
+        VideoView.video_id.in_(select(Video.id).where(Video.district_id == district.id)),
+    ).execution_options(synchronize_session=False)).rowcount
+    commit()
+    return forgotten or 0
 
 
 def _delete_originals(district: District, now: datetime) -> int:

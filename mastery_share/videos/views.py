@@ -271,10 +271,11 @@ def beyond_policy():
 @bp.route("/videos/retention-policy", methods=["POST"])
 @login_required
 def retention_policy():
-    """An admin sets how long classroom videos and their originals are kept."""
+    """An admin sets how long classroom videos, their originals and their plays are kept."""
     try:
         set_retention_policy(current_user, _days(request.form.get("retain_videos_days")),
-                             _days(request.form.get("retain_originals_days")))
+                             _days(request.form.get("retain_originals_days")),
+                             _days(request.form.get("retain_views_days")))
     except DomainError as error:
         flash(error.message, "danger")
     else:
