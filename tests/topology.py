@@ -109,25 +109,26 @@ def migrated_postgres_database(data_dir) -> Iterator[EmptiedPostgresDatabase]:
 @contextmanager
 def moto_s3_endpoint() -> Iterator[str]:
     """moto's S3 server on a loopback port, with dummy credentials for boto3."""
-    import pytest
     from moto.server import ThreadedMotoServer
 
     from tests.conftest import free_port
 
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("AWS_ACCESS_KEY_ID", "testing")
-        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        env.setenv("AWS_DEFAULT_REGION", "us-east-1")
-        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
-            env.delenv(name, raising=False)
-        port = free_port()
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-        server.start()
-        try:
-            create_bucket(f"http://127.0.0.1:{port}")
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.stop()
+    # Set for the rest of the test process, not restored on the way out: a module's endpoint
+    # may start before the session's and end while the session's is still in use, and
+    # restoring then left the session's clients without credentials (NoCredentialsError).
+    # The test process never needs real AWS credentials.
+    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+                      AWS_DEFAULT_REGION="us-east-1")
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        os.environ.pop(name, None)
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        create_bucket(f"http://127.0.0.1:{port}")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
 
 
 def create_bucket(endpoint: str) -> None:

@@ -80,27 +80,37 @@ def media_cache_control(video: Video, name: str) -> str:
 
 
 def media_response(video: Video, name: str):
-    """A local file with HTTP Range support (206), or a presigned S3 redirect that expires
-    after MASTERY_S3_URL_TTL_S; the store answers it with the same Cache-Control."""
+    """A rendition, the poster or a captions track of the video, served as stored."""
     key, mime = _key_for(video, name)
-    cache_control = media_cache_control(video, name)
+    # A <track> loads same-origin only: a redirect to the store would be refused.
+    return stored_file_response(key, mime, media_cache_control(video, name),
+                                through_the_app=name.endswith(".vtt"))
+
+
+def stored_file_response(key: str, mime: str | None, cache_control: str, *,
+                         through_the_app: bool = False, download_name: str | None = None):
+    """A local file with HTTP Range support (206), or a presigned S3 redirect that expires
+    after MASTERY_S3_URL_TTL_S (the store answers it with the same Cache-Control); with
+    `download_name`, a download under that name. `through_the_app` reads a (small) stored
+    object through the app instead of redirecting to the store."""
     storage = media_storage()
     local = storage.local_path(key)
     if local is not None:
         if not local.is_file():
             raise NotFound("The file is missing from storage.")
-        response = send_file(local, mimetype=mime, conditional=True, max_age=0)
+        response = send_file(local, mimetype=mime, conditional=True, max_age=0,
+                             as_attachment=download_name is not None,
+                             download_name=download_name)
         response.response = ClosingBody(response.response)
         response.headers["Cache-Control"] = cache_control
         return response
-    if name.endswith(".vtt"):
-        # A <track> loads same-origin only: a redirect to the store would be refused.
+    if through_the_app:
         response = Response(storage.read_bytes(key), mimetype=mime)
         response.headers["Cache-Control"] = cache_control
         return response
     # Short: a URL handed out before the video was made private works until it expires.
     url = storage.presigned_url(key, expires_s=int(current_app.config["S3_URL_TTL_S"]),
-                                cache_control=cache_control)
+                                cache_control=cache_control, download_name=download_name)
     if url is None:
         raise NotFound("The file is missing from storage.")
     response = redirect(url, code=302)

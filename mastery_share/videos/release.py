@@ -31,7 +31,7 @@ class ReleaseTier(str, enum.Enum):
 
 RELEASE_TIERS = [tier.value for tier in ReleaseTier]
 # How far each tier and each visibility reaches, on one scale.
-_REACH = {"none": 0, "private": 0, "school": 1, "district": 2, "network": 3}
+REACH = {"none": 0, "private": 0, "school": 1, "district": 2, "network": 3}
 _VISIBILITY_AT = {0: Visibility.PRIVATE, 1: Visibility.SCHOOL, 2: Visibility.DISTRICT,
                   3: Visibility.NETWORK}
 
@@ -43,7 +43,7 @@ def tier_for_visibility(visibility: str) -> str:
 
 
 def widest_visibility(release_tier: str, district_widest: str) -> Visibility:
-    return _VISIBILITY_AT[min(_REACH[release_tier], _REACH[district_widest])]
+    return _VISIBILITY_AT[min(REACH[release_tier], REACH[district_widest])]
 
 
 def check_release(visibility: str, release_tier: str, district_widest: str,
@@ -51,9 +51,9 @@ def check_release(visibility: str, release_tier: str, district_widest: str,
     """Invalid (422) when `visibility` reaches further than the release or the district allow
     a video whose faces are not blurred."""
     widest = widest_visibility(release_tier, district_widest)
-    if blur_faces or _REACH[visibility] <= _REACH[widest.value]:
+    if blur_faces or REACH[visibility] <= REACH[widest.value]:
         return
-    if _REACH[release_tier] < _REACH[district_widest]:
+    if REACH[release_tier] < REACH[district_widest]:
         reason = (f"The students' media releases cover {_covers(release_tier)}, so the widest "
                   f"sharing is \u201c{widest.label}\u201d.")
     else:
@@ -67,7 +67,7 @@ def check_release(visibility: str, release_tier: str, district_widest: str,
 def check_reviewed_captions(visibility: str, captions_ready: bool, required: bool) -> None:
     """The district's rule that a video goes beyond its school only with reviewed captions
     (or with no speech to caption): Invalid (422) otherwise."""
-    if not required or captions_ready or _REACH[visibility] <= _REACH["school"]:
+    if not required or captions_ready or REACH[visibility] <= REACH["school"]:
         return
     reason = ("Your district shares a video beyond its school only once its captions are "
               "reviewed.")

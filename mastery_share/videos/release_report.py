@@ -15,13 +15,13 @@ from ..accounts.models import District, User
 from ..errors import Forbidden
 from ..extensions import db
 from .models import Video
+from .release import REACH
 
 LISTED = 100
-_REACH = {"none": 0, "private": 0, "school": 1, "district": 2, "network": 3}
 
 
 def _reach(column) -> ColumnElement[int]:
-    return case(_REACH, value=column, else_=0)
+    return case(REACH, value=column, else_=0)
 
 
 @dataclass(frozen=True)

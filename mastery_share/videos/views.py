@@ -29,8 +29,8 @@ from ..worker_state import processing_paused_message
 from .forms import EditVideoForm, UploadVideoForm, VideoActionForm, practice_choices
 from .media_urls import check_media_signature, media_url
 from .models import PracticeLevel, Upload, Visibility
-from .playback import media_response, player_context
 from .originals import original_for, original_response
+from .playback import media_response, player_context
 from .release import set_widest_without_blur
 from .release_report import videos_beyond_policy
 from .retention import end_of_video, set_retention_policy
