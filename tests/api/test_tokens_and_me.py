@@ -77,3 +77,35 @@ def test_openapi_document_describes_the_endpoints_and_error_shape(client):
         assert path in spec["paths"]
     assert "error" in spec["components"]["schemas"]["Error"]["properties"]
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+
+
+def test_every_api_route_is_in_the_document_even_when_first_read_by_many_at_once(app):
+    # The document is completed on its first read (building it made every app slow to start):
+    # eight requests racing for that first read all get the whole of it, and no operation
+    # is documented twice.
+    import threading
+    from collections import Counter
+
+    api_blueprints = app.extensions["flask-smorest"]["blp_name_to_api"]
+    routes = {
+        (rule.rule.replace("<id:", "{").replace("<", "{").replace(">", "}"), method)
+        for rule in app.url_map.iter_rules() if rule.endpoint.split(".")[0] in api_blueprints
+        for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert len(routes) > 30
+    documents = []
+
+    def read():
+        with app.test_client() as client:
+            documents.append(client.get("/api/v1/openapi.json").json)
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(documents) == 8
+    for document in documents:
+        documented = {(path, method.upper()) for path, operations in document["paths"].items()
+                      for method in operations if method != "parameters"}
+        assert documented == routes
+        assert Counter(tag["name"] for tag in document["tags"]).most_common(1)[0][1] == 1
