@@ -19,7 +19,7 @@ import requests
 
 from mastery_share.worker_state import read_worker_state
 from tests.conftest import free_port
-from tests.videos.conftest import DETAILS, make_clip
+from tests.videos.conftest import DETAILS, MID_TRANSCODE_CLIP_S, make_clip
 from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -157,7 +157,7 @@ def test_a_worker_killed_under_serve_is_restarted_and_a_later_upload_becomes_rea
 def test_a_worker_killed_mid_transcode_under_serve_still_finishes_the_video(serve, tmp_path):
     server = serve()
     auth = _token(server)
-    clip = make_clip(tmp_path / "long.mp4", size="1280x720", seconds=30,
+    clip = make_clip(tmp_path / "long.mp4", size="1280x720", seconds=MID_TRANSCODE_CLIP_S,
                      codec=["-c:v", "mpeg4", "-q:v", "6"])
     video_id = _share(server, auth, clip)
 
@@ -228,7 +228,7 @@ def test_sigterm_during_a_transcode_loses_no_video(serve, tmp_path, monkeypatch)
     monkeypatch.setenv("MASTERY_PROCESSING_STALE_AFTER_S", "5")
     server = serve()
     auth = _token(server)
-    clip = make_clip(tmp_path / "long.mp4", size="1280x720", seconds=30,
+    clip = make_clip(tmp_path / "long.mp4", size="1280x720", seconds=MID_TRANSCODE_CLIP_S,
                      codec=["-c:v", "mpeg4", "-q:v", "6"])
     video_id = _share(server, auth, clip)
     assert wait_until(lambda: _video(server, auth, video_id)["status"] == "processing",

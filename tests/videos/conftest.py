@@ -11,6 +11,10 @@ import pytest
 from mastery_share.videos.services import create_video
 
 FFMPEG = ["ffmpeg", "-nostdin", "-v", "error", "-y"]
+# A 720p clip long enough that a worker is still transcoding it when a test kills or stops
+# it (the 360p and 720p encodes take several seconds even on a fast machine), short enough
+# that finishing it afterwards does not dominate the suite's time.
+MID_TRANSCODE_CLIP_S = 15
 
 
 def make_clip(path: Path, *, size: str = "640x360", seconds: float = 3, audio: bool = True,

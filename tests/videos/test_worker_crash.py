@@ -8,7 +8,7 @@ import pytest
 from mastery_share.extensions import db
 from mastery_share.videos.models import Video
 from tests.real_worker import start_worker as _start_worker
-from tests.videos.conftest import make_clip
+from tests.videos.conftest import MID_TRANSCODE_CLIP_S, make_clip
 from tests.waiting import wait_until
 
 
@@ -19,7 +19,7 @@ def _video(video_id) -> Video:
 
 def test_video_killed_mid_transcode_is_finished_by_the_next_worker(
         app, teacher, share, tmp_path, queued_for_real_worker):
-    clip = make_clip(tmp_path / "lesson.mp4", size="1280x720", seconds=30,
+    clip = make_clip(tmp_path / "lesson.mp4", size="1280x720", seconds=MID_TRANSCODE_CLIP_S,
                      codec=["-c:v", "mpeg4", "-q:v", "6"])
     video = share(teacher, clip)
     assert _video(video.id).status == "queued"
@@ -56,7 +56,7 @@ def test_a_video_deleted_mid_transcode_ends_the_job_quietly_and_leaves_no_files(
     from mastery_share.videos.services import delete_video
     from mastery_share.videos.storage_access import media_storage
 
-    clip = make_clip(tmp_path / "lesson.mp4", size="1280x720", seconds=30,
+    clip = make_clip(tmp_path / "lesson.mp4", size="1280x720", seconds=MID_TRANSCODE_CLIP_S,
                      codec=["-c:v", "mpeg4", "-q:v", "6"])
     video = share(teacher, clip)
     video_id, prefix = video.id, video.media_prefix
