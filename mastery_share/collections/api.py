@@ -59,7 +59,7 @@ def collection_to_dict(viewer, collection) -> dict:
 
 
 def collection_summary(collection) -> dict:
-    return {**_details(collection), "item_count": len(collection.items)}
+    return {**_details(collection), "item_count": collection.item_count}
 
 
 _LISTS = {"mine": my_collections, "shared": shared_with_me, "saved": saved_collections}

@@ -3,8 +3,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..accounts.models import Practice, User
 from ..db_types import UTCDateTime, one_of, utcnow
@@ -72,6 +82,13 @@ class CollectionItem(db.Model):
 
     collection: Mapped[Collection] = relationship(back_populates="items")
     video: Mapped[Video | None] = relationship()
+
+
+# Lists of collections say how many videos each holds: counted by the database, instead of
+# loading every item of every listed collection (sharing._listing undefers it).
+Collection.item_count = column_property(
+    select(func.count(CollectionItem.id)).where(CollectionItem.collection_id == Collection.id)
+    .correlate_except(CollectionItem).scalar_subquery(), deferred=True)
 
 
 class SavedCollection(db.Model):

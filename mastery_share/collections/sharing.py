@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, delete, false, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, undefer
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..accounts.models import User
@@ -53,7 +53,8 @@ def get_editable_collection(actor: User, collection_id: int) -> Collection:
 
 
 def _listing(query, limit: int | None = None) -> list[Collection]:
-    query = query.options(selectinload(Collection.curator), selectinload(Collection.items))
+    query = query.options(joinedload(Collection.curator, innerjoin=True),
+                          undefer(Collection.item_count))
     if limit:
         query = query.limit(limit)
     return list(db.session.scalars(query))

@@ -6,11 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from mastery_share.collections.models import Collection, CollectionItem
 from mastery_share.extensions import db
 from tests.collections.conftest import positions
 from tests.conftest import csrf_token, sign_in
+from tests.query_count import statements_of_get
 
 
 def test_a_teacher_cannot_open_the_new_collection_form(client, teacher):
@@ -254,3 +256,38 @@ def test_pages_run_the_same_queries_for_two_or_eight_items(client, coach, make_u
     sign_in(client, coach)
     assert (_statements_for(client, f"/collections/{small.id}{suffix}")
             == _statements_for(client, f"/collections/{large.id}{suffix}"))
+
+
+def test_the_collections_page_counts_videos_without_loading_them(client, coach, make_user,
+                                                                make_video, make_collection):
+    """Each listed collection says how many videos it holds; more collections and more
+    videos in them cost the page no more SQL statements."""
+    teacher = make_user("teacher", name="Lee Listener")
+    first = make_collection(coach, [make_video()], title="Week one")
+    sign_in(client, teacher)
+    client.post(f"/collections/{first.id}/save",
+                data={"csrf_token": csrf_token(client, f"/collections/{first.id}")})
+    few = statements_of_get(client, "/collections")
+    assert "1 video" in client.get("/collections").get_data(as_text=True)
+
+    for week in range(2, 6):
+        more = make_collection(coach, [make_video() for _ in range(week)], title=f"Week {week}")
+        client.post(f"/collections/{more.id}/save",
+                    data={"csrf_token": csrf_token(client, f"/collections/{more.id}")})
+    page = client.get("/collections").get_data(as_text=True)
+    assert "5 videos" in page and "Week 5" in page
+    assert statements_of_get(client, "/collections") == few
+
+    # Counted in the database: no statement of the page reads the items themselves.
+    statements = []
+
+    def record(connection, cursor, statement, *args):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        client.get("/collections")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert not [statement for statement in statements
+                if statement.startswith("SELECT collection_items.")]
