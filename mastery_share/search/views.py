@@ -1,6 +1,8 @@
 """The search page: a box, facets to narrow down, ranked cards with the moments words are said."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -28,17 +30,27 @@ def _filters() -> SearchFilters:
                          level=level if level in LEVELS else None)
 
 
-def search_url(**changes) -> str:
-    """This search with some arguments changed (None removes one); back to page 1 unless
-    the page is what changes."""
-    args = {key: value for key, value in request.args.items() if value}
-    args.pop("page", None)
-    for key, value in changes.items():
-        if value is None:
-            args.pop(key, None)
-        else:
-            args[key] = value
-    return url_for("search.index", **args)
+# How werkzeug encodes a built URL's query string, so these links read as url_for makes them.
+_QUERY_SAFE = "!$'()*,/:;?@"
+
+
+def search_links():
+    """search_url(**changes): this search with some arguments changed (None removes one),
+    back to page 1 unless the page is what changes. The page calls it for every facet value
+    (about 60 links), so the path and this search's arguments are read once, not per link."""
+    path = url_for("search.index")
+    current = {key: value for key, value in request.args.items() if value and key != "page"}
+
+    def search_url(**changes) -> str:
+        args = dict(current)
+        for key, value in changes.items():
+            if value is None:
+                args.pop(key, None)
+            else:
+                args[key] = value
+        return f"{path}?{urlencode(args, safe=_QUERY_SAFE)}" if args else path
+
+    return search_url
 
 
 def _facet_labels(facets: dict[str, dict[str, int]]) -> dict[str, dict[str, str]]:
@@ -66,5 +78,5 @@ def index():
                           page=query_page(), per_page=PER_PAGE)
     return render_template("search/index.html", q=q, sort=sort, filters=filters, found=found,
                            filter_args=_FILTER_ARGS,
-                           labels=_facet_labels(found.facets), search_url=search_url,
+                           labels=_facet_labels(found.facets), search_url=search_links(),
                            searched=bool(q.strip()) or filters.active())
