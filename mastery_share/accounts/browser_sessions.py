@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from ..db_types import utcnow
 from ..errors import NotFound
@@ -37,10 +38,12 @@ def start_browser_session(user: User, user_agent: str | None) -> None:
 def signed_in_user(user_id: int, nonce: str, key: str) -> User | None:
     """The active member behind a cookie's "id.nonce.key", or None when the nonce is stale or
     this browser's row was ended. One query for both (it runs on every page); the row's last
-    sight is refreshed now and then."""
+    sight is refreshed now and then. The member's school comes along: most pages read its
+    time zone."""
     found = db.session.execute(
         select(User, SignInSession.id, SignInSession.last_seen_at)
         .join(SignInSession, SignInSession.user_id == User.id)
+        .options(joinedload(User.school))
         .where(User.id == user_id, User.session_nonce == nonce, User.active.is_(True),
                SignInSession.key_hash == hash_secret(key), SignInSession.ended_at.is_(None))
     ).first()
