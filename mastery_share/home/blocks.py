@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import Practice, User
 from ..accounts.token_models import Invitation
@@ -23,7 +23,13 @@ from ..videos.models import Video, VideoStatus, video_practices
 from ..videos.visibility import visible_to
 from ..visits.calendar import SlotView, slots_between, with_seats
 from ..visits.local_time import local_to_utc
-from ..visits.models import ACTIVE_STATUSES, Booking, BookingStatus, SlotStatus, VisitSlot
+from ..visits.models import (
+    ACTIVE_STATUSES,
+    Booking,
+    BookingStatus,
+    SlotStatus,
+    VisitSlot,
+)
 
 LISTED = 6
 OPEN_CLASSROOM_DAYS = 14
@@ -57,7 +63,7 @@ def new_videos_for(user: User, practice_ids: list[int], limit: int = LISTED) -> 
     if user.grade_bands:
         query = query.where(Video.grade_band.in_(user.grade_bands))
     return list(db.session.scalars(
-        query.options(selectinload(Video.owner), selectinload(Video.school),
+        query.options(joinedload(Video.owner), joinedload(Video.school),
                       selectinload(Video.practices))
         .order_by(Video.created_at.desc(), Video.id.desc()).limit(limit)))
 
@@ -77,8 +83,8 @@ def my_upcoming_visits(user: User, limit: int = LISTED) -> list[Booking]:
         select(Booking).join(VisitSlot)
         .where(Booking.visitor_id == user.id, Booking.status.in_(ACTIVE_STATUSES),
                VisitSlot.status == SlotStatus.OPEN.value, VisitSlot.ends_at > utcnow())
-        .options(selectinload(Booking.slot).selectinload(VisitSlot.host),
-                 selectinload(Booking.slot).selectinload(VisitSlot.school))
+        .options(joinedload(Booking.slot).joinedload(VisitSlot.host),
+                 joinedload(Booking.slot).joinedload(VisitSlot.school))
         .order_by(VisitSlot.starts_at, Booking.id).limit(limit)))
 
 
@@ -94,7 +100,7 @@ def visits_i_host(user: User, limit: int = LISTED) -> list[HostedVisit]:
         select(VisitSlot).where(VisitSlot.host_id == user.id,
                                 VisitSlot.status == SlotStatus.OPEN.value,
                                 VisitSlot.ends_at > utcnow())
-        .options(selectinload(VisitSlot.school))
+        .options(joinedload(VisitSlot.school))
         .order_by(VisitSlot.starts_at, VisitSlot.id).limit(limit)))
     coming: dict[int, list[User]] = {slot.id: [] for slot in slots}
     if slots:
@@ -118,7 +124,7 @@ def feedback_on_my_videos(user: User, limit: int = LISTED) -> list[Feedback]:
         select(Comment, Video).join(Video, Video.id == Comment.video_id)
         .where(Video.owner_id == user.id, Comment.author_id != user.id,
                Comment.created_at >= utcnow() - timedelta(days=FEEDBACK_DAYS))
-        .options(selectinload(Comment.author))
+        .options(joinedload(Comment.author))
         .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit))
     return [Feedback(comment, video) for comment, video in rows]
 

@@ -5,7 +5,7 @@ import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..extensions import db
@@ -158,8 +158,8 @@ def _visible_videos(viewer: User, video_ids: list[int]) -> dict[int, Video]:
     videos = db.session.scalars(
         select(Video).where(Video.id.in_(video_ids), visible_to(viewer),
                             Video.status == VideoStatus.READY.value)
-        .options(selectinload(Video.practices), selectinload(Video.owner),
-                 selectinload(Video.school), selectinload(Video.renditions))
+        .options(selectinload(Video.practices), joinedload(Video.owner),
+                 joinedload(Video.school), selectinload(Video.renditions))
     )
     return {video.id: video for video in videos}
 

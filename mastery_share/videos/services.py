@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import District, Practice, User
 from ..db_types import utcnow
@@ -311,8 +311,8 @@ def list_videos(viewer: User, filters: VideoFilters, *, page: int = 1, per_page:
         query = query.where(_matches_words(filters.words))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     items = db.session.scalars(
-        query.options(selectinload(Video.practices), selectinload(Video.owner),
-                      selectinload(Video.school), selectinload(Video.renditions))
+        query.options(selectinload(Video.practices), joinedload(Video.owner),
+                      joinedload(Video.school), selectinload(Video.renditions))
         .order_by(Video.created_at.desc(), Video.id.desc())
         .limit(per_page).offset((page - 1) * per_page)
     ).all()

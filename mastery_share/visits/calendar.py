@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import Practice, User
 from ..db_types import utcnow
@@ -63,7 +63,8 @@ class SlotView:
 
 
 def _slot_options():
-    return (selectinload(VisitSlot.host), selectinload(VisitSlot.school),
+    # Many-to-one in the same query; the lists in one more each.
+    return (joinedload(VisitSlot.host), joinedload(VisitSlot.school),
             selectinload(VisitSlot.practices), selectinload(VisitSlot.videos))
 
 
