@@ -20,14 +20,23 @@ def after_commit(callback: Callable, *args, **kwargs) -> None:
     db.session.info.setdefault(_PENDING, []).append((callback, args, kwargs))
 
 
-def commit() -> None:
-    """Commit the session, then run the side effects registered during it, in order."""
+def commit(*, keep_loaded: bool = False) -> None:
+    """Commit the session, then run the side effects registered during it, in order.
+
+    `keep_loaded`: the session's objects keep the values just written instead of being
+    reloaded on their next read. For a hot path whose answer shows only what it wrote (a
+    booking), under a row lock that already made those values the latest."""
+    session = db.session()
+    expiring = session.expire_on_commit
+    session.expire_on_commit = not keep_loaded
     try:
-        db.session.commit()
+        session.commit()
     except Exception:
-        db.session.rollback()
+        session.rollback()
         discard_pending()
         raise
+    finally:
+        session.expire_on_commit = expiring
     pending = db.session.info.pop(_PENDING, [])
     for callback, args, kwargs in pending:
         callback(*args, **kwargs)

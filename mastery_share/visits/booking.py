@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Role, User
@@ -16,9 +16,9 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..transaction import atomic, commit
 from . import notifications
+from .invites import room_label
 from .local_time import format_day, format_time_range, month_bounds, to_local
 from .models import ACTIVE_STATUSES, Booking, BookingStatus, SlotStatus, VisitSlot
-from .invites import room_label
 from .permissions import can_manage_slot, can_see_slot
 from .seats import confirmed_count, lock_member, lock_slot, promote_waitlist
 
@@ -61,35 +61,33 @@ def check_bookable(visitor: User, slot: VisitSlot) -> None:
                       "the visit. Ask the host directly.")
 
 
-def _overlapping_visit(visitor: User, slot: VisitSlot) -> VisitSlot | None:
-    """Another visit of the visitor's (booked, waitlisted or pending) at the same time."""
-    return db.session.scalars(
-        select(VisitSlot).join(Booking, Booking.slot_id == VisitSlot.id)
-        .where(Booking.visitor_id == visitor.id, Booking.status.in_(ACTIVE_STATUSES),
-               VisitSlot.id != slot.id, VisitSlot.status == SlotStatus.OPEN.value,
-               VisitSlot.starts_at < slot.ends_at, VisitSlot.ends_at > slot.starts_at)
-        .order_by(VisitSlot.starts_at).limit(1)
-    ).first()
-
-
-def _overlapping_hosting(visitor: User, slot: VisitSlot) -> VisitSlot | None:
+def _overlapping(visitor: User, slot: VisitSlot) -> VisitSlot | None:
+    """Another open slot at the same time that the visitor is visiting (booked, waitlisted or
+    pending) or hosting; a visit first. One query: it runs while the slot is locked."""
+    visiting = (select(Booking.id)
+                .where(Booking.slot_id == VisitSlot.id, Booking.visitor_id == visitor.id,
+                       Booking.status.in_(ACTIVE_STATUSES)).exists())
+    hosting = VisitSlot.host_id == visitor.id
     return db.session.scalars(
         select(VisitSlot).where(
-            VisitSlot.host_id == visitor.id, VisitSlot.status == SlotStatus.OPEN.value,
-            VisitSlot.starts_at < slot.ends_at, VisitSlot.ends_at > slot.starts_at).limit(1)
+            VisitSlot.id != slot.id, VisitSlot.status == SlotStatus.OPEN.value,
+            VisitSlot.starts_at < slot.ends_at, VisitSlot.ends_at > slot.starts_at,
+            or_(hosting, visiting))
+        .options(joinedload(VisitSlot.school), joinedload(VisitSlot.host))
+        .order_by(hosting, VisitSlot.starts_at).limit(1)
     ).first()
 
 
 def _refuse_overlaps(visitor: User, slot: VisitSlot) -> None:
-    other = _overlapping_visit(visitor, slot)
-    if other is not None:
+    other = _overlapping(visitor, slot)
+    if other is None:
+        return
+    if other.host_id != visitor.id:
         raise Conflict(f"You are already visiting {describe_visit(other)}.")
-    hosting = _overlapping_hosting(visitor, slot)
-    if hosting is not None:
-        zone_name = hosting.school.time_zone
-        raise Conflict(f"You are hosting visitors then "
-                       f"({format_time_range(hosting.starts_at, hosting.ends_at, zone_name)} "
-                       f"on {format_day(hosting.starts_at, zone_name)}).")
+    zone_name = other.school.time_zone
+    raise Conflict(f"You are hosting visitors then "
+                   f"({format_time_range(other.starts_at, other.ends_at, zone_name)} "
+                   f"on {format_day(other.starts_at, zone_name)}).")
 
 
 def _check_monthly_limit(visitor: User, slot: VisitSlot) -> None:
@@ -153,7 +151,8 @@ def book_slot(visitor: User, slot_id: int) -> Booking:
         slot.ical_sequence += 1
     db.session.flush()
     notifications.booking_made(booking)
-    commit()
+    # The answer shows the booking as just written: no reload of it, its slot or its visitor.
+    commit(keep_loaded=True)
     return booking
 
 

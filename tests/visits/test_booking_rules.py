@@ -14,7 +14,7 @@ from mastery_share.visits.booking import book_slot, cancel_booking
 from mastery_share.visits.local_time import format_day
 from mastery_share.visits.slots import cancel_slot, update_slot
 from tests.conftest import outbox_messages
-from tests.visits.conftest import set_school
+from tests.visits.conftest import local_start, set_school
 
 
 def _move_to_past(slot):
@@ -87,6 +87,22 @@ def test_overlapping_visits_are_refused_naming_the_other_visit(host, visitor, ma
     message = error.value.message
     assert "You are already visiting Maria Lopez's classroom (Room 12) at 9:00–9:45 AM" in message
     assert message.endswith(f" on {format_day(first.starts_at, 'America/Chicago')}.")
+
+
+def test_a_visit_while_hosting_is_refused_and_a_visit_is_named_before_hosting(
+        host, visitor, make_user, school, open_slot):
+    other_host = make_user("teacher", school_=school, name="Sam Reed")
+    # The visitor opens their own classroom at 9:00 by the host school's clock.
+    open_slot(visitor, room="8", starts_at=local_start(school, 3, 9))
+    wanted = open_slot(host, hour=9, minute=30, room="12")
+    with pytest.raises(Conflict, match=r"You are hosting visitors then \("):
+        book_slot(visitor, wanted.id)
+
+    # Visiting Sam at 10 and hosting at 10:15: the visit they would miss is named first.
+    book_slot(visitor, open_slot(other_host, hour=10, room="4").id)
+    open_slot(visitor, room="8", starts_at=local_start(school, 3, 10, 15))
+    with pytest.raises(Conflict, match="You are already visiting Sam Reed's classroom"):
+        book_slot(visitor, open_slot(host, hour=10, minute=20, room="12").id)
 
 
 def test_back_to_back_visits_do_not_overlap(host, visitor, make_user, school, open_slot):
