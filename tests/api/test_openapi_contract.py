@@ -24,6 +24,12 @@ from tests.topology import SCALE_OUT
 # meets boundaries and odd strings.
 EXAMPLES = {"coach": 30, "teacher": 20, "principal": 20, None: 15}
 INVALID_EXAMPLES = 15
+if SCALE_OUT:
+    # The embedded pass walks the contract in full; this pass is here for what PostgreSQL, S3
+    # and Redis do differently (NUL in text, lengths, presigned media), which half as many
+    # examples per operation still reach.
+    EXAMPLES = {role: count // 2 for role, count in EXAMPLES.items()}
+    INVALID_EXAMPLES = 8
 
 OPERATIONS = {
     "POST /api/v1/tokens", "DELETE /api/v1/tokens", "GET /api/v1/me",
