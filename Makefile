@@ -23,10 +23,9 @@ run-prod: system-deps-prod setup
 	$(PY) -m mastery_share.prod_tryout
 
 # Two pytest workers (pytest-xdist), a test file each at a time: the suite takes about half
-# the time on a 2-core machine. The slowest files go first (tests/conftest.py: SLOWEST_FILES),
-# not xdist's most-tests-first. PYTEST_WORKERS=0 runs it in one process.
+# the time on a 2-core machine. PYTEST_WORKERS=0 runs it in one process.
 PYTEST_WORKERS ?= 2
-PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder)
+PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
 
 test: system-deps-test setup
 	$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)

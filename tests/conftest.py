@@ -52,37 +52,6 @@ def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(_SESSION_DIR, ignore_errors=True)
 
 
-# The files that take longest (real worker processes, gunicorn, Whisper, the API contract
-# walk), slowest first. The Makefile's two workers each take the next file when free (--dist
-# loadfile); xdist's default order, most tests first, put these few-test files last, where one
-# worker ran them alone for minutes while the other had nothing left.
-SLOWEST_FILES = (
-    "tests/api/test_openapi_contract.py",
-    "tests/core/test_worker_supervision.py",
-    "tests/transcripts/test_jobs_by_priority.py",
-    "tests/transcripts/test_scale_out_end_to_end.py",
-    "tests/search/test_queries.py",
-    "tests/comments/test_rules.py",
-    "tests/search/test_search_pages_and_api.py",
-    "tests/core/test_cli.py",
-    "tests/core/test_serve.py",
-    "tests/transcripts/test_transcription.py",
-    "tests/core/test_hostile_input.py",
-    "tests/comments/test_pages.py",
-    "tests/comments/test_api.py",
-    "tests/videos/test_higher_renditions.py",
-    "tests/browser/test_home_and_bell_journey.py",
-    "tests/transcripts/test_speech_process.py",
-    "tests/videos/test_worker_crash.py",
-    "tests/videos/test_tus_under_gunicorn.py",
-)
-
-
-def pytest_collection_modifyitems(config, items):
-    rank = {path: position for position, path in enumerate(SLOWEST_FILES)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
-
-
 @pytest.fixture(scope="session")
 def migrated_template() -> Path:
     """A SQLite database built by the real migrations, copied for every test."""
