@@ -67,10 +67,6 @@ class SignInForm(FlaskForm):
     remember = BooleanField("Keep me signed in on this device")
 
 
-class SignOutForm(FlaskForm):
-    pass
-
-
 class ForgotPasswordForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired()], render_kw={"autocomplete": "email"})
 

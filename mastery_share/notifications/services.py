@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import g, has_request_context
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from ..accounts.models import User
 from ..db_types import utcnow
@@ -56,14 +56,18 @@ def notify(recipients: User | Iterable[User], kind: NotificationKind, text: str,
     return made
 
 
+# Built once: it runs on every page (the bell).
+_UNREAD = select(func.count()).select_from(Notification).where(
+    Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+
+
 def unread_count(user: User) -> int:
     """The bell's number: one indexed count, computed at most once per request."""
     if has_request_context():
         cached = g.get("_unread_notifications")
         if cached is not None and cached[0] == user.id:
             return cached[1]
-    count = db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    count = db.session.scalar(_UNREAD, {"user_id": user.id}) or 0
     if has_request_context():
         g._unread_notifications = (user.id, count)
     return count
