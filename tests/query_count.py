@@ -9,10 +9,15 @@ from mastery_share.extensions import db
 
 def statements_of_get(client, path: str) -> int:
     """SQL statements one GET runs (the page must answer 200)."""
-    counted = []
+    return len(statement_texts_of_get(client, path))
 
-    def listener(*args):
-        counted.append(1)
+
+def statement_texts_of_get(client, path: str) -> list[str]:
+    """The SQL of each statement one GET runs, in order (the page must answer 200)."""
+    counted: list[str] = []
+
+    def listener(connection, cursor, statement, *args):
+        counted.append(" ".join(statement.split()))
 
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
@@ -20,4 +25,4 @@ def statements_of_get(client, path: str) -> int:
         assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
-    return len(counted)
+    return counted

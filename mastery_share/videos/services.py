@@ -120,8 +120,10 @@ def create_video_from_upload(owner: User, upload_id: str, raw: dict,
 
 
 def get_video(viewer: User, video_id: int) -> Video:
-    """A video `viewer` may watch; NotFound otherwise, so hidden videos do not leak."""
-    video = db.session.get(Video, video_id)
+    """A video `viewer` may watch; NotFound otherwise, so hidden videos do not leak. Its
+    teacher and school come in the same query: every page of a video names them."""
+    video = db.session.get(Video, video_id,
+                           options=[joinedload(Video.owner), joinedload(Video.school)])
     if video is None or not can_view(viewer, video):
         raise NotFound("No such video, or you cannot watch it.")
     return video

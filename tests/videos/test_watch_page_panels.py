@@ -6,7 +6,7 @@ from __future__ import annotations
 from mastery_share.comments.services import post_comment
 from tests.collections.conftest import video_row
 from tests.conftest import make_school, sign_in
-from tests.query_count import statements_of_get
+from tests.query_count import statement_texts_of_get, statements_of_get
 from tests.visits.conftest import local_start
 
 
@@ -38,3 +38,18 @@ def test_the_watch_page_costs_the_same_however_full_its_panels_are(
     page = client.get(f"/videos/{busy.id}").get_data(as_text=True)
     assert "Voice 0" in page and "Voice 11" in page and "Note 11" in page
     assert 'id="live-heading"' in page and "Add to collection" in page
+
+
+def test_the_video_comes_with_its_teacher_and_school_in_one_statement(client, district,
+                                                                     make_user):
+    owner = make_user("teacher", name="Olive Owner")
+    video = video_row(owner, title="Stations")
+    sign_in(client, make_user("teacher", name="Vera Viewer"))
+    client.get(f"/videos/{video.id}")
+    statements = statement_texts_of_get(client, f"/videos/{video.id}")
+    loading_video = [sql for sql in statements if sql.startswith("SELECT videos.id")]
+    assert loading_video and "JOIN users" in loading_video[0] and "JOIN schools" in loading_video[0]
+    alone = [sql for sql in statements if " FROM schools WHERE schools.id = " in sql]
+    assert not alone, alone
+    page = client.get(f"/videos/{video.id}").get_data(as_text=True)
+    assert "Olive Owner" in page and owner.school.name in page
