@@ -27,7 +27,7 @@ def search(args):
                             grade_band=args.get("grade_band"), subject=args.get("subject"),
                             level=args.get("level"))
     found = search_videos(g.api_user, args["q"], filters, sort=args["sort"], page=args["page"],
-                          per_page=args["per_page"])
+                          per_page=args["per_page"], with_renditions=True)
     return {
         "total": found.total, "page": found.page, "per_page": found.per_page,
         "results": [{"video": video_to_dict(g.api_user, item.video), "score": item.score,

@@ -64,10 +64,12 @@ def viewer_of(user: User) -> Viewer:
 
 
 def search_videos(viewer: User, q: str | None, filters: SearchFilters | None = None, *,
-                  sort: str = "relevance", page: int = 1, per_page: int = 20) -> SearchResults:
+                  sort: str = "relevance", page: int = 1, per_page: int = 20,
+                  with_renditions: bool = False) -> SearchResults:
     """Ranked videos the viewer may watch (and only those, in every count), never an error
     for odd text: a query that cannot be understood is searched as plain words, a missing or
-    damaged index answers with a notice while it is rebuilt."""
+    damaged index answers with a notice while it is rebuilt. The page's cards do not show
+    renditions; the API's results do (`with_renditions`)."""
     text = (q or "").strip()
     notices = []
     if len(text) > MAX_QUERY_CHARS:
@@ -90,7 +92,7 @@ def search_videos(viewer: User, q: str | None, filters: SearchFilters | None = N
                              notices=[*notices, REBUILDING_NOTICE])
     if response.notice:
         notices.append(response.notice)
-    videos = _visible_videos(viewer, [hit.video_id for hit in response.hits])
+    videos = _visible_videos(viewer, [hit.video_id for hit in response.hits], with_renditions)
     items = [SearchResult(video=videos[hit.video_id], score=hit.score,
                           highlights=hit.highlights, caption_hits=hit.caption_hits)
              for hit in response.hits if hit.video_id in videos]
@@ -150,17 +152,19 @@ def _cut(text: str) -> str:
     return cut
 
 
-def _visible_videos(viewer: User, video_ids: list[int]) -> dict[int, Video]:
+def _visible_videos(viewer: User, video_ids: list[int],
+                    with_renditions: bool) -> dict[int, Video]:
     """The videos behind the hits, checked again against the visibility rule in SQL (the
     index could lag a change by a moment), loaded with their cards' data in one go."""
     if not video_ids:
         return {}
-    videos = db.session.scalars(
-        select(Video).where(Video.id.in_(video_ids), visible_to(viewer),
-                            Video.status == VideoStatus.READY.value)
-        .options(selectinload(Video.practices), joinedload(Video.owner),
-                 joinedload(Video.school), selectinload(Video.renditions))
-    )
+    query = (select(Video).where(Video.id.in_(video_ids), visible_to(viewer),
+                                 Video.status == VideoStatus.READY.value)
+             .options(selectinload(Video.practices), joinedload(Video.owner),
+                      joinedload(Video.school)))
+    if with_renditions:
+        query = query.options(selectinload(Video.renditions))
+    videos = db.session.scalars(query)
     return {video.id: video for video in videos}
 
 

@@ -244,3 +244,45 @@ def test_a_large_rebuild_written_by_two_processes_answers_as_one(engine, monkeyp
     assert found.hits[0].caption_hits[0].start_s == 0.0
     assert ask(engine, "tikets").suggestion == "tickets"
     assert ask(engine, "tickets", viewer=ADMIN).total == 60
+
+
+def _one_document_at_a_time(searcher, q, docs, cache) -> dict[int, float]:
+    """The scores as defined (ranking.py), summed a posting at a time in plain Python."""
+    from mastery_share.search.whoosh.ranking import K1, _scored_leaves
+
+    scores = dict.fromkeys(docs, 0.0)
+    for leaf in _scored_leaves(q):
+        if isinstance(leaf, wq.Term):
+            idf = searcher.idf(leaf.fieldname, leaf.text)
+            ids, weights = cache.get(searcher, leaf.fieldname, leaf.text)
+            for docnum, tf in zip(ids, weights):
+                if docnum in scores:
+                    scores[docnum] += float(leaf.boost) * idf * tf * (K1 + 1) / (tf + K1)
+        else:
+            for docnum in matching_docs(searcher, leaf, frozenset(docs), cache) & set(docs):
+                scores[docnum] += float(leaf.boost)
+    return scores
+
+
+def test_ranking_is_best_first_with_equal_scores_in_index_order(engine):
+    from mastery_share.search.whoosh.ranking import ranked, score_docs
+
+    # Many videos alike (equal scores straddle every cut), a few that say the words more.
+    engine.rebuild([video(number, "Stations" if number % 3 else "Stations stations rotation",
+                          said=["We rotate through stations"] * (1 + number % 4))
+                    for number in range(1, 121)])
+    with engine._searcher() as searcher:
+        generation = generation_of(searcher)
+        for text in ("stations", "stations rotation", "rotat*", "stations -rotation"):
+            q = parse_user_query(text).query
+            matched = matching_docs(searcher, q, generation.live, generation.postings) \
+                & generation.live
+            expected = _one_document_at_a_time(searcher, q, matched, generation.postings)
+            best_first = sorted(expected.items(), key=lambda item: (-item[1], item[0]))
+            assert len({score for _, score in best_first}) < len(best_first) / 4  # ties
+            for count in (1, 7, 20, 41, len(matched), len(matched) + 5):
+                assert ranked(searcher, q, matched, count, generation.postings) \
+                    == best_first[:count], (text, count)
+            some = set(list(matched)[::7])
+            assert score_docs(searcher, q, some, generation.postings) == \
+                {docnum: expected[docnum] for docnum in some}
