@@ -143,7 +143,8 @@ def list_all(args):
     filters = VideoFilters(practice=args.get("practice"), grade_band=args.get("grade_band"),
                            subject=args.get("subject"), school_id=args.get("school"),
                            owner_id=args.get("owner"), level=args.get("level"))
-    page = list_videos(g.api_user, filters, page=args["page"], per_page=args["per_page"])
+    page = list_videos(g.api_user, filters, page=args["page"], per_page=args["per_page"],
+                       with_renditions=True)
     return {"total": page.total, "page": page.page, "per_page": page.per_page,
             "items": [video_to_dict(g.api_user, video) for video in page.items]}
 

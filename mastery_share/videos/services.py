@@ -293,8 +293,9 @@ class Page:
 
 
 def list_videos(viewer: User, filters: VideoFilters, *, page: int = 1, per_page: int = 12,
-                ready_only: bool = True) -> Page:
-    """Videos the viewer may watch, newest first, filtered in the query so totals are right."""
+                ready_only: bool = True, with_renditions: bool = False) -> Page:
+    """Videos the viewer may watch, newest first, filtered in the query so totals are right.
+    Pages' cards show no renditions; the API's videos list them (`with_renditions`)."""
     page = max(1, page)
     per_page = min(max(1, per_page), 100)
     query = select(Video).where(visible_to(viewer))
@@ -312,10 +313,12 @@ def list_videos(viewer: User, filters: VideoFilters, *, page: int = 1, per_page:
     if filters.words and filters.words.split():
         query = query.where(_matches_words(filters.words))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    query = query.options(selectinload(Video.practices), joinedload(Video.owner),
+                          joinedload(Video.school))
+    if with_renditions:
+        query = query.options(selectinload(Video.renditions))
     items = db.session.scalars(
-        query.options(selectinload(Video.practices), joinedload(Video.owner),
-                      joinedload(Video.school), selectinload(Video.renditions))
-        .order_by(Video.created_at.desc(), Video.id.desc())
+        query.order_by(Video.created_at.desc(), Video.id.desc())
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
     return Page(items=list(items), total=total or 0, page=page, per_page=per_page)
