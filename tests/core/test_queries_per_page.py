@@ -41,3 +41,29 @@ def test_a_page_costs_the_same_for_3_videos_or_15(client, teacher, library, path
     library(12)
     many = statements_of_get(client, page)
     assert many == few, f"{page}: {few} statements with 3 videos, {many} with 15"
+
+
+@pytest.mark.parametrize("path", ["/videos", "/search?q=lesson"])
+def test_listing_pages_read_no_renditions_and_the_api_lists_them(client, teacher, library,
+                                                                  path):
+    """A card shows no rendition: the pages skip loading them (a query and a dozen rows
+    each); the API's lists of the same videos give each its playable renditions."""
+    from mastery_share.extensions import db
+    from mastery_share.videos.models import Rendition
+    from tests.conftest import bearer_headers
+    from tests.query_count import statement_texts_of_get
+
+    video = library(3)[0]
+    db.session.add(Rendition(video_id=video.id, label="360p", width=640, height=360, method="encode",
+                             status="ready", storage_key=f"{video.media_prefix}360p.mp4",
+                             bytes=1000, mime="video/mp4"))
+    db.session.commit()
+    sign_in(client, teacher)
+    client.get(path)
+    statements = statement_texts_of_get(client, path)
+    assert not [sql for sql in statements if "FROM renditions" in sql], statements
+    assert "on groups 1<" in client.get(path).get_data(as_text=True)
+    listed = client.get(f"/api/v1{path}", headers=bearer_headers(client, teacher)).get_json()
+    videos = listed.get("items") or [result["video"] for result in listed["results"]]
+    assert [r["label"] for each in videos if each["id"] == video.id
+            for r in each["renditions"]] == ["360p"]
