@@ -12,6 +12,7 @@ from ..errors import Invalid, TooLarge, UnsupportedMediaType
 from .face_models import MAX_KEPT_FACES
 from .face_review import faces_for_review, review_faces
 from .media_urls import media_url, rendition_name
+from .originals import original_for, original_response
 from .retention import end_of_video
 from .schemas import (
     CaptionsUploadSchema,
@@ -193,6 +194,25 @@ def replace_captions_view(files, video_id: int):
     video = replace_captions(g.api_user, video_id, posted.filename,
                              posted.read(2 * 1024 * 1024 + 1))
     return video_to_dict(g.api_user, video)
+
+
+_FILE = {"schema": {"type": "string", "format": "binary"}}
+
+
+@blp.route("/videos/<id:video_id>/original", methods=["GET"])
+@blp.doc(security=BEARER, responses={
+    "200": {"description": "The file as uploaded, as an attachment never cached (local store).",
+            "content": {"video/*": _FILE, "application/octet-stream": _FILE}},
+    "302": {"description": "From S3: a short presigned URL of the file as uploaded."}})
+@error_responses(blp, 401, 403, 404)
+@token_required
+def original(video_id: int):
+    """The original as uploaded, for the teacher who shared it alone.
+
+    With face blur on it is the only copy showing the children's faces: a colleague who may
+    watch the video and the district's admin are refused (403). 404 once the district's
+    retention rule deleted it, saying when."""
+    return original_response(original_for(g.api_user, video_id))
 
 
 @blp.route("/videos/<id:video_id>/faces", methods=["GET"])

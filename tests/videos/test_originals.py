@@ -11,13 +11,14 @@ from mastery_share.accounts.models import District
 from mastery_share.db_types import utcnow
 from mastery_share.extensions import db
 from mastery_share.videos.retention import apply_retention
-from tests.conftest import sign_in
+from tests.conftest import bearer_headers, sign_in
 from tests.topology import SCALE_OUT
 
 
-def _download(client, video_id: int) -> tuple[int, bytes, dict]:
+def _download(client, video_id: int, headers: dict | None = None,
+              path: str = "/videos/{}/original") -> tuple[int, bytes, dict]:
     """The owner's download, following the store's redirect in the scale-out topology."""
-    answer = client.get(f"/videos/{video_id}/original")
+    answer = client.get(path.format(video_id), headers=headers or {})
     assert answer.headers["Cache-Control"] == "private, no-store"
     assert answer.status_code == (302 if SCALE_OUT else 200)  # S3: a presigned redirect
     if answer.status_code == 302:
@@ -77,3 +78,22 @@ def test_once_the_district_rule_deleted_it_the_owner_is_told_when(app, client, t
     edit_page = client.get(f"/videos/{video.id}/edit").get_data(as_text=True)
     assert "Download the original" not in edit_page
     assert "retention rule; the video stays playable" in edit_page
+
+
+def test_the_api_gives_the_original_to_its_owner_alone(app, client, teacher, share, clips,
+                                                      make_user, admin):
+    video = share(teacher, clips.short, visibility="district")
+    api_path = "/api/v1/videos/{}/original"
+    status, body, headers = _download(client, video.id, bearer_headers(client, teacher),
+                                      api_path)
+    assert status == 200 and body == clips.short.read_bytes()
+    assert headers["Content-Disposition"].startswith("attachment")
+    colleague = make_user("teacher")
+    for refused in (colleague, admin):
+        answer = client.get(api_path.format(video.id), headers=bearer_headers(client, refused))
+        assert answer.status_code == 403
+        assert "Only the teacher who shared this video" in answer.get_json()["error"]["message"]
+    hidden = share(teacher, clips.short, visibility="private")
+    answer = client.get(api_path.format(hidden.id), headers=bearer_headers(client, colleague))
+    assert answer.status_code == 404 and answer.is_json
+    assert client.get(api_path.format(video.id)).status_code == 401
