@@ -54,9 +54,10 @@ def test_listing_pages_read_no_renditions_and_the_api_lists_them(client, teacher
     from tests.query_count import statement_texts_of_get
 
     video = library(3)[0]
-    db.session.add(Rendition(video_id=video.id, label="360p", width=640, height=360, method="encode",
-                             status="ready", storage_key=f"{video.media_prefix}360p.mp4",
-                             bytes=1000, mime="video/mp4"))
+    db.session.add(Rendition(video_id=video.id, label="360p", width=640, height=360,
+                             method="encode", status="ready",
+                             storage_key=f"{video.media_prefix}360p.mp4", bytes=1000,
+                             mime="video/mp4"))
     db.session.commit()
     sign_in(client, teacher)
     client.get(path)
