@@ -12,8 +12,8 @@ def statements_of_get(client, path: str) -> int:
     return len(statement_texts_of_get(client, path))
 
 
-def statement_texts_of_get(client, path: str) -> list[str]:
-    """The SQL of each statement one GET runs, in order (the page must answer 200)."""
+def statement_texts_of_get(client, path: str, status: int = 200) -> list[str]:
+    """The SQL of each statement one GET runs, in order (the answer must have `status`)."""
     counted: list[str] = []
 
     def listener(connection, cursor, statement, *args):
@@ -22,7 +22,7 @@ def statement_texts_of_get(client, path: str) -> list[str]:
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
         response = client.get(path)
-        assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
+        assert response.status_code == status, (path, response.get_data(as_text=True)[:300])
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     return counted

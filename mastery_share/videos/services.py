@@ -119,11 +119,13 @@ def create_video_from_upload(owner: User, upload_id: str, raw: dict,
     return video
 
 
-def get_video(viewer: User, video_id: int) -> Video:
+def get_video(viewer: User, video_id: int, *, with_people: bool = True) -> Video:
     """A video `viewer` may watch; NotFound otherwise, so hidden videos do not leak. Its
-    teacher and school come in the same query: every page of a video names them."""
-    video = db.session.get(Video, video_id,
-                           options=[joinedload(Video.owner), joinedload(Video.school)])
+    teacher and school come in the same query: every page of a video names them. The
+    busiest callers that name nobody (each media range request, the status poll, the
+    player's play reports) pass `with_people=False` and load the video's row alone."""
+    options = [joinedload(Video.owner), joinedload(Video.school)] if with_people else []
+    video = db.session.get(Video, video_id, options=options)
     if video is None or not can_view(viewer, video):
         raise NotFound("No such video, or you cannot watch it.")
     return video

@@ -193,7 +193,7 @@ def watch(video_id: int):
 @bp.route("/videos/<id:video_id>/status.json")
 @login_required
 def status(video_id: int):
-    video = get_video(current_user, video_id)
+    video = get_video(current_user, video_id, with_people=False)
     return jsonify(status=video.status, progress=video.progress, error=video.error,
                    paused=_processing_paused([video]),
                    renditions=[{"label": r.label, "status": r.status, "progress": r.progress}
@@ -325,7 +325,7 @@ def media(video_id: int, name: str):
     viewer = _media_viewer()
     if signed_for is None or viewer is None or viewer.id != signed_for:
         abort(403, description="This media link is not valid for you, or it has expired.")
-    video = get_video(viewer, video_id)
+    video = get_video(viewer, video_id, with_people=False)
     try:
         return media_response(video, name)
     except (ObjectNotFound, NotFound):

@@ -36,7 +36,7 @@ class ViewCounts:
 
 def start_view(viewer: User, video_id: int) -> VideoView | None:
     """A member pressed play on a video they may watch; the owner's own plays are not kept."""
-    video = get_video(viewer, video_id)
+    video = get_video(viewer, video_id, with_people=False)
     if video.owner_id == viewer.id:
         return None
     view = VideoView(video_id=video.id, viewer_id=viewer.id)
@@ -50,7 +50,7 @@ def report_watched(viewer: User, view_id: int, watched_s: float) -> VideoView:
     view = db.session.get(VideoView, view_id)
     if view is None or view.viewer_id != viewer.id:
         raise NotFound("No such play.")
-    video = get_video(viewer, view.video_id)  # made private since: nothing more is recorded
+    video = get_video(viewer, view.video_id, with_people=False)  # made private since: nothing more is recorded
     ceiling = (video.duration_s or current_app.config["MAX_VIDEO_SECONDS"]) + _SLACK_S
     view.watched_s = max(view.watched_s, min(max(watched_s, 0.0), ceiling))
     view.last_seen_at = utcnow()

@@ -53,3 +53,27 @@ def test_the_video_comes_with_its_teacher_and_school_in_one_statement(client, di
     assert not alone, alone
     page = client.get(f"/videos/{video.id}").get_data(as_text=True)
     assert "Olive Owner" in page and owner.school.name in page
+
+
+def test_the_status_poll_and_a_media_request_load_the_video_without_its_teacher(
+        app, client, district, make_user):
+    """The requests a playing video repeats (each range request, the status poll) name
+    nobody, so they load the video's row alone, still through the visibility rule."""
+    from mastery_share.videos.media_urls import media_url
+
+    owner = make_user("teacher", name="Olive Owner")
+    video = video_row(owner, title="Stations")
+    viewer = make_user("teacher", name="Vera Viewer")
+    sign_in(client, viewer)
+    with app.test_request_context():
+        poster = media_url(viewer, video, "poster.jpg")
+    # This row has no media files: the request answers 404 after the video is loaded.
+    for path, status in ((f"/videos/{video.id}/status.json", 200), (poster, 404)):
+        statements = statement_texts_of_get(client, path, status)
+        loading_video = [sql for sql in statements if sql.startswith("SELECT videos.id")]
+        assert loading_video and "JOIN" not in loading_video[0], (path, loading_video)
+        people = [sql for sql in statements
+                  if " FROM schools " in sql or " FROM users WHERE users.id = ?" in sql]
+        assert not people, (path, people)
+    private = video_row(owner, title="Mine alone", visibility="private")
+    assert client.get(f"/videos/{private.id}/status.json").status_code == 404
