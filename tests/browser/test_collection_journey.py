@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.browser.conftest import sign_in_page
 from tests.videos.conftest import clips, make_clip, share  # noqa: F401  (the real pipeline)
 
 pytestmark = pytest.mark.browser
@@ -30,14 +30,6 @@ def shared_videos(make_user, share, six_seconds):  # noqa: F811  (fixture import
     return [share(owner, six_seconds, title=title, visibility="district") for title in TITLES]
 
 
-def sign_in(page, user):
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("status")).to_contain_text("Welcome back")
-
-
 def buffer_through(page, video: str) -> None:
     """Play a small clip through quickly so it is fully buffered: leaving the page then
     aborts no range request (the dev server leaks an aborted response's file, which fails
@@ -55,7 +47,7 @@ def item_titles(page) -> list[str]:
 def test_coach_builds_reorders_and_presents_a_collection(page, make_user, shared_videos,
                                                          assert_accessible):
     coach = make_user("coach", name="Casey Coach")
-    sign_in(page, coach)
+    sign_in_page(page, coach)
 
     # Three videos from the search results into a new collection.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Search").click()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.browser.conftest import sign_in_page
 from tests.videos.conftest import make_clip, share  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
@@ -20,14 +20,6 @@ def colleagues_video(make_user, share, tmp_path):  # noqa: F811
     video = share(owner, clip, visibility="district", title="Station rotation")
     assert video.status == "ready", video.error
     return video
-
-
-def _sign_in(page, user):
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("status")).to_contain_text("Welcome back")
 
 
 def _load_whole_video(page) -> None:
@@ -46,7 +38,7 @@ def _seek(page, seconds: float) -> None:
 
 def test_a_question_at_four_seconds_becomes_a_marker_that_seeks_there(
         page, make_user, other_school, colleagues_video, assert_accessible):
-    _sign_in(page, make_user("teacher", school_=other_school, name="Ken Ito"))
+    sign_in_page(page, make_user("teacher", school_=other_school, name="Ken Ito"))
     page.goto(f"/videos/{colleagues_video.id}")
     _load_whole_video(page)
     expect(page.get_by_text("No comments yet")).to_be_visible()
@@ -89,7 +81,7 @@ def test_comments_at_the_same_second_share_one_marker_and_the_controls_are_small
     first = post_comment(ken, colleagues_video.id, 0.0, "question", "What do you say first?")
     post_comment(ken, colleagues_video.id, 4.2, "note", "The timer goes up.")
     post_comment(ana, colleagues_video.id, 4.7, "question", "How long is each round?")
-    _sign_in(page, ken)
+    sign_in_page(page, ken)
     page.goto(f"/videos/{colleagues_video.id}")
     _load_whole_video(page)
 

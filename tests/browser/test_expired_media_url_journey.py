@@ -14,8 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import new_context
-from tests.browser.test_video_journey import sign_in
+from tests.browser.conftest import new_context, sign_in_page
 from tests.videos.conftest import make_clip, share  # noqa: F401  (the real pipeline)
 from tests.videos.test_s3_storage import (  # noqa: F401  (moto's server and the app on it)
     app_overrides,
@@ -69,7 +68,7 @@ def test_a_seek_after_the_store_url_expired_fetches_a_fresh_one_and_plays_on(
         context.on("request", asked)
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
-        sign_in(page, teacher)
+        sign_in_page(page, teacher)
         page.goto(f"/videos/{video.id}")
         page.wait_for_function("() => document.getElementById('player').readyState >= 1")
         duration = page.evaluate("() => document.getElementById('player').duration")

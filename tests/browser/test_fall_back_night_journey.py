@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_visit_journey import sign_in
+from tests.browser.conftest import sign_in_page
 from tests.visits.test_daylight_saving import fall_back_night
 
 pytestmark = pytest.mark.browser
@@ -17,7 +17,7 @@ def test_the_repeated_hour_is_asked_and_the_picked_one_is_shown(page, make_user,
                                                                  assert_accessible):
     host = make_user("teacher", name="Maria Lopez")
     night = fall_back_night(days_ahead=2)
-    sign_in(page, host)
+    sign_in_page(page, host)
     page.goto("/visits/new")
     page.get_by_label("Day").fill(night.isoformat())
     page.get_by_label("Start time").fill("01:30")

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from mastery_share.tries.services import add_check_in, start_try
-from tests.browser.test_spread_loop_journey import sign_in
+from tests.browser.conftest import sign_in_page
 from tests.tries.conftest import video_row
 
 pytestmark = pytest.mark.browser
@@ -29,7 +29,7 @@ def spread_of_one_try(make_user, other_school):
 def test_a_principal_reads_the_spread_and_the_counts_on_a_phone(
         phone_page, make_user, spread_of_one_try, assert_accessible):
     page = phone_page
-    sign_in(page, make_user("principal", name="Pat Principal"))
+    sign_in_page(page, make_user("principal", name="Pat Principal"))
 
     page.goto("/spread")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
@@ -48,7 +48,7 @@ def test_a_principal_reads_the_spread_and_the_counts_on_a_phone(
 def test_a_new_teacher_marks_a_practice_and_edits_a_try(
         page, spread_of_one_try, assert_accessible):
     teacher, try_ = spread_of_one_try
-    sign_in(page, teacher)
+    sign_in_page(page, teacher)
 
     page.goto("/profile")
     page.get_by_label("Flexible grouping").check()

@@ -12,7 +12,7 @@ import pytest
 
 from mastery_share.collections.curation import create_collection
 from mastery_share.collections.items import add_item
-from tests.browser.test_video_journey import sign_in
+from tests.browser.conftest import sign_in_page
 from tests.videos.conftest import clips, share  # noqa: F401  (the real pipeline)
 
 pytestmark = pytest.mark.browser
@@ -40,7 +40,7 @@ def current_time(page, player: str) -> float:
 def test_a_deep_link_starts_at_its_moment_when_the_player_loaded_before_the_script(
         page, teacher, share, clips):  # noqa: F811
     video = share(teacher, clips.short)
-    sign_in(page, teacher)
+    sign_in_page(page, teacher)
     open_with_script_after_metadata(page, f"/videos/{video.id}?t=2", "player.js", "player")
     page.wait_for_function("() => document.getElementById('player').currentTime >= 2")
     assert 2 <= current_time(page, "player") < 2.2
@@ -52,7 +52,7 @@ def test_the_clip_editor_opens_at_the_saved_start_when_the_player_loaded_before_
     video = share(make_user("teacher"), clips.short, visibility="district")
     collection = create_collection(coach, {"title": "Centers"})
     item = add_item(coach, collection.id, {"video_id": video.id, "start_s": 2})
-    sign_in(page, coach)
+    sign_in_page(page, coach)
     open_with_script_after_metadata(
         page, f"/collections/{collection.id}/items/{item.id}/edit", "clip_range.js", "clip-player")
     page.wait_for_function("() => document.getElementById('clip-player').currentTime >= 2")

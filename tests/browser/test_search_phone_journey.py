@@ -5,18 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.browser.conftest import sign_in_page
 from tests.videos.conftest import clips, share  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, user):
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("status")).to_contain_text("Welcome back")
 
 
 @pytest.fixture
@@ -27,7 +19,7 @@ def library(teacher, share, clips):  # noqa: F811
 def test_on_a_phone_the_first_result_is_on_the_first_screen(
         make_page, make_user, library, assert_accessible):
     page = make_page({"width": 390, "height": 844})
-    _sign_in(page, make_user("teacher"))
+    sign_in_page(page, make_user("teacher"))
     page.goto("/search?q=centers&grade_band=3-5")
     results = page.locator("#results-heading + ol article")
     expect(results).to_have_count(2)
@@ -45,7 +37,7 @@ def test_on_a_phone_the_first_result_is_on_the_first_screen(
 
 
 def test_on_a_laptop_the_filters_stay_open(page, make_user, library):
-    _sign_in(page, make_user("teacher"))
+    sign_in_page(page, make_user("teacher"))
     page.goto("/search?q=centers")
     expect(page.locator("#search-filters")).to_be_visible()
     expect(page.locator(".filters-toggle")).to_be_hidden()

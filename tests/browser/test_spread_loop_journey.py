@@ -11,22 +11,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PROCESSING_TIMEOUT_MS
-from tests.conftest import PASSWORD
+from tests.browser.conftest import PROCESSING_TIMEOUT_MS, sign_in_page
 from tests.videos.conftest import clips, make_clip, share  # noqa: F401  (the real pipeline)
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(os.environ.get("MASTERY_TEST_ARTIFACTS",
                                 Path(__file__).resolve().parents[2] / "test-artifacts"))
-
-
-def sign_in(page, user):
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("status")).to_contain_text("Welcome back")
 
 
 @pytest.fixture
@@ -41,7 +32,7 @@ def test_watch_try_check_in_share_back_and_see_the_spread(
     original = share(host, five_seconds, title="Flexible groups on a Tuesday",
                      practices=["flexible-grouping"], visibility="district")
     teacher = make_user("teacher", name="Tomas Teacher")
-    sign_in(page, teacher)
+    sign_in_page(page, teacher)
 
     # Watch the colleague's video, then "I'll try this".
     page.goto(f"/videos/{original.id}")

@@ -7,24 +7,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.browser.conftest import sign_in_page
 from tests.transcripts.conftest import speech_clips, transcribed  # noqa: F401  (fixtures)
 from tests.videos.conftest import share  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
 
-def _sign_in(page, user):  # noqa: F811
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("status")).to_contain_text("Welcome back")
-
-
 def test_transcript_lines_seek_highlight_and_search(page, make_user, transcribed,  # noqa: F811
-                                                     assert_accessible):  # noqa: F811
-    _sign_in(page, make_user("teacher"))
+                                                     assert_accessible):
+    sign_in_page(page, make_user("teacher"))
     page.goto(f"/videos/{transcribed.id}?t=2.5")
     cues = page.locator(".transcript-cue")
     expect(cues).to_have_count(3)
@@ -53,8 +45,8 @@ def test_transcript_lines_seek_highlight_and_search(page, make_user, transcribed
 
 
 def test_owner_corrects_a_line_in_the_editor(page, teacher, transcribed,  # noqa: F811
-                                             assert_accessible):  # noqa: F811
-    _sign_in(page, teacher)
+                                             assert_accessible):
+    sign_in_page(page, teacher)
     page.goto(f"/videos/{transcribed.id}")
     expect(page.locator("#transcript-status")).to_contain_text("Made automatically")
     assert_accessible(page)

@@ -7,8 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PROCESSING_TIMEOUT_MS
-from tests.conftest import PASSWORD
+from tests.browser.conftest import PROCESSING_TIMEOUT_MS, sign_in_page
 from tests.videos.conftest import make_clip
 
 pytestmark = pytest.mark.browser
@@ -19,16 +18,8 @@ def ten_seconds(tmp_path):
     return make_clip(tmp_path / "centers-rotation.mp4", size="640x360", seconds=10)
 
 
-def sign_in(page, user):
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("status")).to_contain_text("Welcome back")
-
-
 def test_upload_with_progress_then_watch_it_play(page, teacher, ten_seconds, assert_accessible):
-    sign_in(page, teacher)
+    sign_in_page(page, teacher)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Videos").click()
     page.get_by_role("link", name="Share a video").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Share a video")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from mastery_share.extensions import db
 from mastery_share.visits.models import Booking
 from mastery_share.visits.slots import create_slots
-from tests.conftest import PASSWORD
+from tests.browser.conftest import sign_in_page
 from tests.videos.conftest import clips, share  # noqa: F401  (the real upload pipeline)
 from tests.visits.conftest import local_start
 
@@ -33,20 +33,12 @@ def hosted_video(make_user, share, clips):  # noqa: F811  (fixtures imported abo
     return host, video, slot
 
 
-def sign_in(page, user):
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("status")).to_contain_text("Welcome back")
-
-
 def test_visitor_books_from_a_video_page_then_cancels_under_my_visits(
         page, phone_page, hosted_video, make_user, other_school, assert_accessible):
     host, video, slot = hosted_video
     visitor = make_user("teacher", school_=other_school, name="Visiting Teacher")
 
-    sign_in(page, visitor)
+    sign_in_page(page, visitor)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Videos").click()
     page.get_by_role("link", name=video.title).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(video.title)
@@ -99,7 +91,7 @@ def test_visitor_books_from_a_video_page_then_cancels_under_my_visits(
     expect(page.get_by_role("region", name="See it live")).to_contain_text("3 of 3 seats left")
 
     phone = phone_page
-    sign_in(phone, visitor)
+    sign_in_page(phone, visitor)
     week = local_start(host.school, days_ahead=3).date().isoformat()
     for path in (f"/videos/{video.id}", "/visits/mine", f"/visits?week={week}"):
         phone.goto(path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.browser.conftest import sign_in_page
 from tests.transcripts.conftest import speech_clips, transcribed  # noqa: F401  (fixtures)
 from tests.videos.conftest import share  # noqa: F401  (fixture)
 
@@ -16,14 +16,6 @@ IN_VIEW = """() => { const box = document.getElementById('player').getBoundingCl
   return box.top >= -1 && box.bottom <= window.innerHeight + 1 && box.height > 50; }"""
 
 
-def _sign_in(page, user):
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("status")).to_contain_text("Welcome back")
-
-
 def _top(page, selector: str) -> float:
     return page.locator(selector).first.bounding_box()["y"]
 
@@ -31,7 +23,7 @@ def _top(page, selector: str) -> float:
 def test_on_a_phone_the_player_stays_on_top_and_the_transcript_comes_first(
         make_page, make_user, transcribed, assert_accessible):  # noqa: F811
     page = make_page({"width": 390, "height": 844})
-    _sign_in(page, make_user("teacher"))
+    sign_in_page(page, make_user("teacher"))
     page.goto(f"/videos/{transcribed.id}")
     expect(page.locator(".transcript-cue")).to_have_count(3)
     assert_accessible(page)
@@ -52,7 +44,7 @@ def test_on_a_phone_the_player_stays_on_top_and_the_transcript_comes_first(
 def test_on_a_short_laptop_screen_a_tapped_line_brings_the_player_into_view(
         make_page, make_user, transcribed):  # noqa: F811
     page = make_page({"width": 1280, "height": 420})
-    _sign_in(page, make_user("teacher"))
+    sign_in_page(page, make_user("teacher"))
     page.goto(f"/videos/{transcribed.id}")
     cue = page.locator(".transcript-cue").nth(1)
     page.evaluate("() => window.scrollTo(0, document.getElementById('player')"
