@@ -5,7 +5,7 @@ import pytest
 
 from mastery_share.comments.services import post_comment
 from tests.comments.conftest import WATCHERS
-from tests.conftest import PASSWORD
+from tests.conftest import bearer_headers
 
 SHAPE = {"id", "video_id", "at_s", "kind", "body", "parent_id", "author", "created_at",
          "edited_at"}
@@ -14,9 +14,7 @@ SHAPE = {"id", "video_id", "at_s", "kind", "body", "parent_id", "author", "creat
 @pytest.fixture
 def bearer(client):
     def token_for(user) -> dict:
-        response = client.post("/api/v1/tokens", auth=(user.email, PASSWORD))
-        assert response.status_code == 201, response.get_json()
-        return {"Authorization": f"Bearer {response.get_json()['token']}"}
+        return bearer_headers(client, user)
 
     return token_for
 

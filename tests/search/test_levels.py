@@ -12,7 +12,7 @@ from mastery_share.search.services import REBUILDING_NOTICE, search_videos
 from mastery_share.search.whoosh.store import VERSION_FILE
 from mastery_share.videos.models import PracticeLevel
 from mastery_share.videos.services import update_video
-from tests.conftest import PASSWORD, sign_in
+from tests.conftest import bearer_headers, sign_in
 from tests.search.conftest import unmarked, whoosh_only
 
 
@@ -62,8 +62,7 @@ def test_changing_a_videos_level_reindexes_it(ready_video, teacher):
 
 def test_the_api_filters_and_counts_by_level_and_refuses_an_unknown_one(
         client, teacher, leveled):
-    token = client.post("/api/v1/tokens", auth=(teacher.email, PASSWORD)).get_json()["token"]
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = bearer_headers(client, teacher)
     body = client.get("/api/v1/search", query_string={"q": "groups", "level": "advanced"},
                       headers=headers).get_json()
     assert [result["video"]["title"] for result in body["results"]] == [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from mastery_share.extensions import db
-from tests.conftest import PASSWORD, csrf_token, sign_in
+from tests.conftest import bearer_headers, csrf_token, sign_in
 
 
 def _save(client, video, lines: str, text: str = ""):
@@ -38,9 +38,8 @@ def test_the_owner_describes_the_video_and_viewers_get_the_track_and_the_text(
     assert first < second  # in time order, whatever order they were written in
     assert "00:00:00.500 --> 00:00:02.000" in vtt
 
-    token = client.post("/api/v1/tokens", auth=(teacher.email, PASSWORD)).get_json()["token"]
     body = client.get(f"/api/v1/videos/{video.id}",
-                      headers={"Authorization": f"Bearer {token}"}).get_json()
+                      headers=bearer_headers(client, teacher)).get_json()
     assert body["descriptions_url"] and body["text_description"].startswith("Twelve")
 
 

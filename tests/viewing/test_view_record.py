@@ -8,7 +8,7 @@ import pytest
 from mastery_share.extensions import db
 from mastery_share.viewing.models import VideoView
 from tests.collections.conftest import video_row
-from tests.conftest import PASSWORD, csrf_token, sign_in
+from tests.conftest import bearer_headers, csrf_token, sign_in
 
 
 @pytest.fixture
@@ -32,10 +32,7 @@ def _play(client, video_id: int, watched: list[float]) -> int | None:
     return play_id
 
 
-def _api_token(client, user) -> dict:
-    answer = client.post("/api/v1/tokens", auth=(user.email, PASSWORD))
-    assert answer.status_code == 201, answer.get_data(as_text=True)
-    return {"Authorization": f"Bearer {answer.get_json()['token']}"}
+_api_token = bearer_headers
 
 
 def test_the_owner_sees_who_watched_when_and_for_how_long(app, client, people):

@@ -18,7 +18,7 @@ from mastery_share.extensions import db
 from mastery_share.visits.local_time import AmbiguousLocalTime, local_to_utc
 from mastery_share.visits.models import VisitSlot
 from mastery_share.visits.slots import create_slots
-from tests.conftest import PASSWORD, build_app, csrf_token, sign_in
+from tests.conftest import bearer_headers, build_app, csrf_token, sign_in
 
 CHICAGO = ZoneInfo("America/Chicago")
 
@@ -78,9 +78,7 @@ def raw_utc(slot_id: int) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def bearer(client, user) -> dict:
-    token = client.post("/api/v1/tokens", auth=(user.email, PASSWORD)).get_json()["token"]
-    return {"Authorization": f"Bearer {token}"}
+bearer = bearer_headers
 
 
 def api_create(client, host, starts_at: str, **fields):

@@ -10,7 +10,12 @@ from mastery_share.extensions import db
 from mastery_share.visits.booking import book_slot
 from mastery_share.visits.models import VisitSlot
 from mastery_share.visits.slots import cancel_series_from, cancel_slot
-from tests.conftest import PASSWORD, csrf_token, outbox_messages, sign_in
+from tests.conftest import (
+    bearer_headers,
+    csrf_token,
+    outbox_messages,
+    sign_in,
+)
 
 
 def _statuses(series) -> list[str]:
@@ -71,8 +76,7 @@ def test_the_slot_page_offers_the_series_and_the_api_takes_series_following(
     assert "2 dates are cancelled" in client.get(response.location).get_data(as_text=True)
     assert _statuses(series) == ["open", "cancelled", "cancelled"]
 
-    bearer = client.post("/api/v1/tokens", auth=(host.email, PASSWORD)).json["token"]
-    headers = {"Authorization": f"Bearer {bearer}"}
+    headers = bearer_headers(client, host)
     bad = client.delete(f"/api/v1/visit-slots/{series[0].id}?series=all", headers=headers)
     assert bad.status_code == 422 and bad.json["error"]["message"]
     done = client.delete(f"/api/v1/visit-slots/{series[0].id}?series=following", headers=headers)

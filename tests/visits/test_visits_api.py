@@ -8,14 +8,10 @@ from icalendar import Calendar
 
 from mastery_share.db_types import utcnow
 from mastery_share.extensions import db
-from tests.conftest import PASSWORD
+from tests.conftest import bearer_headers
 from tests.visits.conftest import local_start, set_school
 
-
-def token_for(client, user) -> dict:
-    response = client.post("/api/v1/tokens", auth=(user.email, PASSWORD))
-    assert response.status_code == 201
-    return {"Authorization": f"Bearer {response.get_json()['token']}"}
+token_for = bearer_headers
 
 
 @pytest.fixture
