@@ -9,6 +9,7 @@ from flask import flash
 from flask_wtf import FlaskForm
 
 from .errors import DomainError
+from .query_args import row_id
 
 
 def show_error_on_form(form: FlaskForm, error: DomainError) -> None:
@@ -83,3 +84,19 @@ class ClockField(wtforms.StringField):
         if self.raw_data:
             return self.raw_data[0]
         return format_clock(self.data) if self.data is not None else ""
+
+
+class RowSelectField(wtforms.SelectField):
+    """A select naming a row (a school, a member): its value is the row's id, 0 for "none".
+    A posted number past any database id (a forged form) is the field's error, not a 500."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("coerce", row_id)
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("Choose one from the list.") from None

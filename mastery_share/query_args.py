@@ -42,6 +42,20 @@ def query_int(name: str, default: int | None = None, *, maximum: int = MAX_ID) -
     return default if number is None else number
 
 
+def row_id(value) -> int:
+    """`coerce=` for a form field naming a row (a school, a member, a video): the id, 0 for a
+    select's "none"; ValueError (the field's own error) past MAX_ID, which would overflow the
+    database's integer before any rule could answer."""
+    if value in (None, ""):
+        return 0
+    number = whole_number(str(value))
+    if number is None and str(value).strip().strip("0") == "":
+        return 0
+    if number is None:
+        raise ValueError("Not a valid choice.")
+    return number
+
+
 def form_id(name: str) -> int | None:
     """An id posted in a form field, or None when it is not one that can exist."""
     return whole_number(request.form.get(name))

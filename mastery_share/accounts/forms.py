@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from ..errors import Invalid
+from ..forms_support import RowSelectField
 from ..text_fields import PlainText
 from .models import GRADE_BANDS, SUBJECTS
 from .services import MIN_PASSWORD_LENGTH, normalize_email
@@ -99,13 +100,13 @@ class InviteForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(message="Enter their name."),
                                            Length(max=120), PlainText()])
     role = SelectField("Role")
-    school_id = SelectField("School", coerce=int)
+    school_id = RowSelectField("School")
     grade_bands = _grade_band_field()
     subjects = _subject_field()
 
 
 class StaffCsvForm(FlaskForm):
-    school_id = SelectField("School", coerce=int)
+    school_id = RowSelectField("School")
     csv_file = FileField("CSV file", validators=[Optional(), FileAllowed(["csv", "txt"], "Upload a .csv file.")])
     csv_text = TextAreaField(
         "Or paste the rows",
@@ -118,13 +119,13 @@ class StaffCsvForm(FlaskForm):
 class StaffChangeForm(FlaskForm):
     """A member's role, school and access, on the staff member page (choices set by the view)."""
     role = SelectField("Role")
-    school_id = SelectField("School", coerce=int, validate_choice=False)
+    school_id = RowSelectField("School", validate_choice=False)
     active = SelectField("Access", choices=[SelectChoice("yes", "Can sign in"),
                                             SelectChoice("no", "Deactivated: cannot sign in")])
 
 
 class HandVideosForm(FlaskForm):
-    to_user_id = SelectField("Give their videos to", coerce=int, validate_choice=False)
+    to_user_id = RowSelectField("Give their videos to", validate_choice=False)
 
 
 class StaffActionForm(FlaskForm):

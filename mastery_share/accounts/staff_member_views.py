@@ -97,6 +97,8 @@ def staff_hand_videos(user_id: int):
             flash(error.message, "danger")
         else:
             flash(f"{moved} video{'s' if moved != 1 else ''} handed on.", "success")
+    else:
+        flash("Choose a member of the school from the list to hand the videos to.", "danger")
     return redirect(url_for("accounts.staff_member", user_id=member.id))
 
 

@@ -7,9 +7,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..forms_support import ClockField
+from ..query_args import MAX_ID
 from ..text_fields import PlainText
 from ..videos.models import Visibility
 from .curation import PURPOSE_MAX, TITLE_MAX
@@ -60,7 +61,9 @@ class ItemForm(FlaskForm):
 class AddItemForm(ItemForm):
     # Chosen from the picker's search results (radio buttons); add_item checks that the
     # curator may watch it, so any video found by any search can be posted.
-    video_id = IntegerField("Video", validators=[InputRequired(message="Choose a video.")])
+    video_id = IntegerField("Video", validators=[InputRequired(message="Choose a video."),
+                                                 NumberRange(min=1, max=MAX_ID,
+                                                             message="Choose a video.")])
 
 
 class ActionForm(FlaskForm):

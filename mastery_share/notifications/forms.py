@@ -4,14 +4,15 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional
+from wtforms.validators import NumberRange, Optional
 
+from ..query_args import MAX_ID
 from .kinds import MailTopic
 
 
 class MarkReadForm(FlaskForm):
     """Mark one notification read (`notification_id`), or all of them (no id)."""
-    notification_id = IntegerField(validators=[Optional()])
+    notification_id = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
 
 
 class UnsubscribeForm(FlaskForm):

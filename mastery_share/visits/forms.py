@@ -14,6 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..accounts.forms import CheckboxListField
 from ..accounts.models import GRADE_BANDS, SUBJECTS
+from ..query_args import row_id
 from ..text_fields import PlainText
 from ..videos.forms import level_choices
 from .local_time import repeated_time_choices
@@ -44,7 +45,7 @@ class SlotForm(FlaskForm):
                           description="e.g. “Station rotation in 4th grade math: watch the "
                                       "teacher-led table and the must-do board.”")
     practices = CheckboxListField("Practices visitors will see")
-    video_ids = CheckboxListField("Your videos of this practice", coerce=int)
+    video_ids = CheckboxListField("Your videos of this practice", coerce=row_id)
     grade_band = SelectField("Grade band", default="", choices=[SelectChoice("", "Choose…")]
                              + [SelectChoice(band) for band in GRADE_BANDS])
     subject = SelectField("Subject", default="", choices=[SelectChoice("", "Choose…")]

@@ -234,3 +234,38 @@ def test_a_media_link_with_odd_numbers_is_refused_not_a_crash(site):
     for query in ("u=%C2%B2&e=1&s=x", "u=1&e=" + "9" * 5000 + "&s=x", f"u={HUGE}&e={HUGE}&s=x"):
         response = client.get(f"/media/{video.id}/360p.mp4?{query}")
         assert 400 <= response.status_code < 500, query
+
+
+def test_a_number_past_any_id_posted_in_a_form_is_refused_with_a_message(site):
+    """The ids a page's own select or hidden field posts: past any database id they once
+    overflowed the integer before any rule answered (500)."""
+    client, coach, _video = site
+    admin = User(email="admin@example.org", name="Ada Admin", role="admin",
+                 district=coach.district, password_hash=_PASSWORD_HASH)
+    collection = create_collection(coach, {"title": "PLC week 4", "visibility": "school"})
+    db.session.add(admin)
+    db.session.commit()
+    sign_in(client, coach)
+    read = client.post("/notifications/read", data={
+        "csrf_token": _csrf(client, "/notifications"), "notification_id": HUGE})
+    assert read.status_code == 302
+    added = client.post(f"/collections/{collection.id}/items", data={
+        "csrf_token": _csrf(client, f"/collections/{collection.id}"), "video_id": HUGE})
+    assert added.status_code == 422
+    assert "Choose a video." in added.get_data(as_text=True)
+    assert db.session.get(Collection, collection.id).items == []
+
+    client.post("/sign-out", data={"csrf_token": _csrf(client, "/")})
+    sign_in(client, admin)
+    page = f"/staff/{coach.id}"
+    changed = client.post(page, data={"csrf_token": _csrf(client, page), "role": "coach",
+                                      "school_id": HUGE, "active": "yes"})
+    assert changed.status_code == 422
+    assert "Choose one from the list." in changed.get_data(as_text=True)
+    handed = client.post(f"{page}/hand-videos", data={"csrf_token": _csrf(client, page),
+                                                      "to_user_id": HUGE})
+    assert handed.status_code == 302
+    assert "Choose a member of the school" in client.get(page).get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, coach.id).school_id is not None
+    assert db.session.get(Video, _video.id).owner_id == coach.id
