@@ -95,9 +95,15 @@ def _seconds(stamp: str) -> float:
 
 
 def clean_cue_text(text: str, *, required: bool = True) -> str:
-    """Plain text for a cue: markup removed, blank lines dropped, lines trimmed."""
-    plain = html.unescape(_TAG.sub("", text or ""))
-    lines = [" ".join(line.split()) for line in plain.splitlines()]
+    """Plain text for a cue from cue text (a recogniser's or a file's): markup removed,
+    character references resolved, blank lines dropped, lines trimmed."""
+    return tidy_cue_text(html.unescape(_TAG.sub("", text or "")), required=required)
+
+
+def tidy_cue_text(plain: str, *, required: bool = True) -> str:
+    """Text a person typed for a cue, kept as typed ("3 < 5", "AT&amp;T" stay words, escaped
+    when written): blank lines dropped, lines trimmed, the length checked."""
+    lines = [" ".join(line.split()) for line in (plain or "").splitlines()]
     cleaned = "\n".join(line for line in lines if line)
     if required and not cleaned:
         raise Invalid("A cue needs some text.", {"text": "Write what is said in this cue."})
@@ -136,7 +142,7 @@ def replace_cue_texts(vtt_text: str, texts: Mapping[int, str]) -> str:
             problem = text_problem(text or "", multiline=True)
             if problem:
                 raise Invalid(problem, {"text": problem})
-            cleaned = clean_cue_text(text)
+            cleaned = tidy_cue_text(text)
         except Invalid as error:
             # Tell the editor which cue, by the name of its field.
             raise Invalid(f"Cue {index + 1}: {error.message}",

@@ -7,6 +7,7 @@ description of the whole video may stand beside it, or instead of it (a media al
 """
 from __future__ import annotations
 
+import html
 import os
 import tempfile
 from pathlib import Path
@@ -18,6 +19,7 @@ from ..errors import Invalid
 from ..forms_support import format_clock, parse_clock
 from ..text_fields import text_problem
 from ..transaction import after_commit, commit
+from ..transcripts.cues import escape_cue_text
 from .models import Video
 from .services import get_managed_video
 from .storage_access import media_storage
@@ -65,7 +67,8 @@ def descriptions_vtt(lines: list[tuple[float, str]], duration_s: float | None) -
         end = min(start + LONGEST_CUE_S, following or start + LONGEST_CUE_S,
                   duration_s or start + LONGEST_CUE_S)
         end = max(end, start + 0.5)
-        cues += [f"{_vtt_time(start)} --> {_vtt_time(end)}", words, ""]
+        # Escaped: "3 < 5" or "a --> b" would otherwise be markup or end the cue.
+        cues += [f"{_vtt_time(start)} --> {_vtt_time(end)}", escape_cue_text(words), ""]
     return "\n".join(cues)
 
 
@@ -81,7 +84,8 @@ def description_lines(video: Video) -> str:
     if not video.descriptions_key:
         return ""
     track = webvtt.from_string(media_storage().read_bytes(video.descriptions_key).decode())
-    return "\n".join(f"{format_clock(_seconds(cue.start))} {cue.text}" for cue in track)
+    return "\n".join(f"{format_clock(_seconds(cue.start))} {html.unescape(cue.text)}"
+                     for cue in track)
 
 
 def _seconds(vtt_time: str) -> float:

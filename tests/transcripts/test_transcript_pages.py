@@ -81,11 +81,16 @@ def test_owner_corrects_one_cue_and_only_its_text_changes(app, client, teacher, 
     version = re.search(r'id="version" name="version" type="hidden" value="([^"]+)"', page).group(1)
     form = {"csrf_token": token, "version": version,
             **{f"cue-{cue['index']}": cue["text"] for cue in before}}
-    form["cue-1"] = "They check their <b>goals</b> & targets every day."
+    # Kept as typed: signs that look like markup are words here, not lost between < and >.
+    typed = "They check 3<5 and 7>4, AT&amp;T &lt;b&gt; and <b>goals</b> --> every day."
+    form["cue-1"] = typed
     response = client.post(f"/videos/{transcribed.id}/transcript/edit", data=form)
     assert response.status_code == 302
     after = read_cues(teacher, transcribed.id)
-    assert after[1]["text"] == "They check their goals & targets every day."
+    assert after[1]["text"] == typed
+    assert typed in client.get(f"/videos/{transcribed.id}/transcript.txt").get_data(as_text=True)
+    watch = client.get(f"/videos/{transcribed.id}").get_data(as_text=True)
+    assert "<b>goals</b>" not in watch and "&lt;b&gt;goals&lt;/b&gt;" in watch
     assert [(c["start_s"], c["end_s"]) for c in after] == [(c["start_s"], c["end_s"]) for c in before]
     assert [c["text"] for i, c in enumerate(after) if i != 1] == \
         [c["text"] for i, c in enumerate(before) if i != 1]

@@ -76,3 +76,22 @@ def test_clearing_the_lines_removes_the_track(app, client, teacher, share, clips
     db.session.refresh(video)
     assert video.descriptions_key is None
     assert 'kind="descriptions"' not in client.get(f"/videos/{video.id}").get_data(as_text=True)
+
+
+def test_description_lines_keep_signs_that_look_like_markup(app, client, teacher, share, clips):
+    """"3 < 5" and an arrow are words of the description: the track escapes them (the cue is
+    read aloud whole) and the form gives them back as written, so a second save loses none."""
+    video = share(teacher, clips.short)
+    db.session.refresh(video)
+    sign_in(client, teacher)
+    lines = "0:00.5 look --> here\n0:01 The board shows 3 < 5 & 7 > 4"
+    assert _save(client, video, lines).status_code == 302
+    form = client.get(f"/videos/{video.id}/descriptions").get_data(as_text=True)
+    assert "look --&gt; here" in form and "3 &lt; 5 &amp; 7 &gt; 4" in form
+    track = re.search(r'<track kind="descriptions" src="([^"]+)"',
+                      client.get(f"/videos/{video.id}").get_data(as_text=True)).group(1)
+    vtt = client.get(track.replace("&amp;", "&")).get_data(as_text=True)
+    assert "look --&gt; here" in vtt and "3 &lt; 5 &amp; 7 &gt; 4" in vtt
+    assert vtt.count(" --> ") == 2  # one timing line per cue, no arrow from the words
+    assert _save(client, video, "0:00.5 look --> here\n0:01 The board shows 3 < 5 & 7 > 4"
+                 ).status_code == 302
