@@ -18,7 +18,14 @@ _ACCEPTED = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 def current_request_id() -> str | None:
-    return g.get("request_id") if has_request_context() else None
+    """This request's id, made on first use: a request refused before any before_request
+    function ran (a bad CSRF token, text no view could store) still has one to show."""
+    if not has_request_context():
+        return None
+    if "request_id" not in g:
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if _ACCEPTED.match(incoming) else uuid.uuid4().hex
+    return g.request_id
 
 
 class RequestIdFilter(logging.Filter):
@@ -43,11 +50,6 @@ class JsonFormatter(logging.Formatter):
 
 
 def register_request_ids(app: Flask) -> None:
-    @app.before_request
-    def assign_request_id():
-        incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if _ACCEPTED.match(incoming) else uuid.uuid4().hex
-
     @app.after_request
     def echo_request_id(response):
         if current_request_id():

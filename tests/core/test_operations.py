@@ -61,6 +61,23 @@ def test_every_response_carries_a_request_id_and_errors_show_it(client):
     assert forged.headers["X-Request-ID"] != 'x" level=ERROR'
 
 
+def test_a_request_refused_before_any_view_still_has_its_reference(client):
+    """A form without its CSRF token and text no view could store are refused before the
+    request's own hooks run: their answers carry the id all the same."""
+    expired = client.post("/sign-in", data={"email": "a@example.org", "password": "b"})
+    assert expired.status_code == 400
+    request_id = expired.headers["X-Request-ID"]
+    assert len(request_id) == 32
+    assert f"<code>{request_id}</code>" in expired.get_data(as_text=True)
+    not_text = client.get("/api/v1/search?q=%00")
+    assert not_text.status_code == 400
+    assert not_text.json["error"]["request_id"] == not_text.headers["X-Request-ID"]
+    kept = client.post("/sign-in", data="email=%00", headers={"X-Request-ID": "proxy-abc-67890"},
+                       content_type="application/x-www-form-urlencoded")
+    assert kept.status_code == 400 and kept.headers["X-Request-ID"] == "proxy-abc-67890"
+    assert "<code>proxy-abc-67890</code>" in kept.get_data(as_text=True)
+
+
 def test_json_log_lines_carry_the_request_id(app):
     record = logging.LogRecord("mastery_share", logging.ERROR, __file__, 1, "Booking failed",
                                None, None)
