@@ -11,10 +11,8 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    func,
-    select,
 )
-from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Practice, User
 from ..db_types import UTCDateTime, one_of, utcnow
@@ -53,9 +51,14 @@ class Collection(db.Model):
 
     curator: Mapped[User] = relationship()
     path_practice: Mapped[Practice | None] = relationship()
-    items: Mapped[list["CollectionItem"]] = relationship(
+    items: Mapped[list[CollectionItem]] = relationship(
         back_populates="collection", cascade="all, delete-orphan",
         order_by="CollectionItem.position")
+
+    # Lists of collections say how many of its videos the member looking may watch (a video
+    # made private since is not counted): set by sharing's listings, counted by the database
+    # in the listing's own query; not a column, None on a collection loaded any other way.
+    item_count = None
 
 
 class CollectionItem(db.Model):
@@ -84,11 +87,6 @@ class CollectionItem(db.Model):
     video: Mapped[Video | None] = relationship()
 
 
-# Lists of collections say how many videos each holds: counted by the database, instead of
-# loading every item of every listed collection (sharing._listing undefers it).
-Collection.item_count = column_property(
-    select(func.count(CollectionItem.id)).where(CollectionItem.collection_id == Collection.id)
-    .correlate_except(CollectionItem).scalar_subquery(), deferred=True)
 
 
 class SavedCollection(db.Model):

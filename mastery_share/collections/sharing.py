@@ -5,17 +5,18 @@ videos/visibility.py: a list, the home page and a direct link cannot disagree.
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, false, or_, select
+from sqlalchemy import and_, delete, false, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import joinedload, undefer
+from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..accounts.models import User
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..transaction import commit
-from ..videos.models import Visibility
-from .models import Collection, SavedCollection
+from ..videos.models import Video, Visibility
+from ..videos.visibility import visible_to
+from .models import Collection, CollectionItem, SavedCollection
 from .permissions import can_edit_collection, can_view_collection, is_member
 
 
@@ -52,18 +53,27 @@ def get_editable_collection(actor: User, collection_id: int) -> Collection:
     return collection
 
 
-def _listing(query, limit: int | None = None) -> list[Collection]:
-    query = query.options(joinedload(Collection.curator, innerjoin=True),
-                          undefer(Collection.item_count))
+def _listing(query, viewer: User, limit: int | None = None) -> list[Collection]:
+    """The collections with their curator, each with `item_count`: the videos in it that
+    `viewer` may watch (the same rule as the collection's page), counted in the same query."""
+    watchable = (select(func.count(CollectionItem.id))
+                 .join(Video, Video.id == CollectionItem.video_id)
+                 .where(CollectionItem.collection_id == Collection.id, visible_to(viewer))
+                 .correlate(Collection).scalar_subquery())
+    query = query.add_columns(watchable).options(joinedload(Collection.curator, innerjoin=True))
     if limit:
         query = query.limit(limit)
-    return list(db.session.scalars(query))
+    collections = []
+    for collection, count in db.session.execute(query):
+        collection.item_count = count
+        collections.append(collection)
+    return collections
 
 
 def my_collections(curator: User) -> list[Collection]:
     """The collections the member curates, most recently changed first."""
     return _listing(select(Collection).where(Collection.curator_id == curator.id)
-                    .order_by(Collection.updated_at.desc(), Collection.id.desc()))
+                    .order_by(Collection.updated_at.desc(), Collection.id.desc()), curator)
 
 
 def shared_with_me(user: User, limit: int | None = None) -> list[Collection]:
@@ -76,7 +86,7 @@ def shared_with_me(user: User, limit: int | None = None) -> list[Collection]:
                                  Collection.visibility != Visibility.PRIVATE.value)
         .order_by(Collection.meeting_date.desc().nulls_last(), Collection.updated_at.desc(),
                   Collection.id.desc()),
-        limit)
+        user, limit)
 
 
 def saved_collections(user: User) -> list[Collection]:
@@ -84,7 +94,7 @@ def saved_collections(user: User) -> list[Collection]:
     return _listing(
         select(Collection).join(SavedCollection, SavedCollection.collection_id == Collection.id)
         .where(SavedCollection.user_id == user.id, collections_visible_to(user))
-        .order_by(SavedCollection.created_at.desc(), Collection.id.desc()))
+        .order_by(SavedCollection.created_at.desc(), Collection.id.desc()), user)
 
 
 def is_saved(user: User, collection_id: int) -> bool:

@@ -7,7 +7,7 @@ import pytest
 from mastery_share.collections.presentation import item_views
 from mastery_share.collections.sharing import get_collection
 from mastery_share.videos.services import delete_video, update_video
-from tests.conftest import sign_in
+from tests.conftest import bearer_headers, csrf_token, sign_in
 
 
 @pytest.fixture
@@ -72,3 +72,20 @@ def test_a_collection_never_shows_a_video_to_someone_who_may_not_watch_it(
     assert "SCHOOL-ONLY" not in page
     assert "/media/" not in page
     assert "This video is no longer available" in page
+
+
+def test_lists_count_only_the_videos_the_member_may_watch(client, coach, teacher, mixed):
+    """Of three items (one video deleted, one made private) a colleague's lists say 1 video:
+    how many the collection holds for someone else is not theirs to know. The video's owner,
+    who may still watch the private one, is told 2."""
+    collection, owner = mixed
+    sign_in(client, teacher)
+    listed = client.get("/collections").get_data(as_text=True)
+    assert "1 video" in listed and "3 videos" not in listed and "2 videos" not in listed
+    assert "1 video" in client.get("/").get_data(as_text=True)
+    shared = client.get("/api/v1/collections?scope=shared",
+                        headers=bearer_headers(client, teacher)).json["collections"]
+    assert [(c["id"], c["item_count"]) for c in shared] == [(collection.id, 1)]
+    client.post("/sign-out", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, owner)
+    assert "2 videos" in client.get("/collections").get_data(as_text=True)
