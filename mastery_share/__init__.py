@@ -178,13 +178,14 @@ def _register_blueprints(app: Flask) -> None:
     # header checked in api.auth.member_required.
     csrf.exempt(tus_bp)
     app.register_blueprint(tus_bp)
-    _register_api(init_api(app))
+    _register_api(app, init_api(app))
 
 
-def _register_api(api) -> None:
+def _register_api(app: Flask, api) -> None:
     """Each domain's /api/v1 blueprint, validated and documented by the one Api."""
     from .accounts.api import blp as accounts_blp
     from .accounts.staff_api import blp as staff_blp
+    from .api.bodies import refuse_bodies_that_are_not_json
     from .collections.api import blp as collections_blp
     from .comments.api import blp as comments_blp
     from .notifications.api import blp as notifications_blp
@@ -199,12 +200,14 @@ def _register_api(api) -> None:
     # Documented by hand (one endpoint, two content types), so registered by name here.
     api.spec.components.schema("VideoCreateJsonSchema", schema=VideoCreateJsonSchema)
     api.spec.components.schema("VideoCreateMultipartSchema", schema=VideoCreateMultipartSchema)
-    for blueprint in (accounts_blp, videos_blp, search_blp, visits_blp, comments_blp,
-                      collections_blp, tries_blp, spread_blp, notifications_blp, staff_blp,
-                      viewing_blp):
+    blueprints = (accounts_blp, videos_blp, search_blp, visits_blp, comments_blp,
+                  collections_blp, tries_blp, spread_blp, notifications_blp, staff_blp,
+                  viewing_blp)
+    for blueprint in blueprints:
         # Bearer tokens, not cookies, authenticate the API, so CSRF does not apply.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1")
+    refuse_bodies_that_are_not_json(app, (blueprint.name for blueprint in blueprints))
 
 
 @event.listens_for(Engine, "connect")
