@@ -46,11 +46,10 @@ def row_id(value) -> int:
     """`coerce=` for a form field naming a row (a school, a member, a video): the id, 0 for a
     select's "none"; ValueError (the field's own error) past MAX_ID, which would overflow the
     database's integer before any rule could answer."""
-    if value in (None, ""):
+    text = "" if value is None else str(value).strip()
+    if not text.strip("0"):  # "", "0"
         return 0
-    number = whole_number(str(value))
-    if number is None and str(value).strip().strip("0") == "":
-        return 0
+    number = whole_number(text)
     if number is None:
         raise ValueError("Not a valid choice.")
     return number
