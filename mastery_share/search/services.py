@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..accounts.models import User
 from ..extensions import db
 from ..videos.models import SearchQueueEntry, Video, VideoStatus
-from ..videos.visibility import visible_to
+from ..videos.visibility import ready_among, visible_to
 from .backend import (
     MAX_PER_PAGE,
     SORTS,
@@ -158,8 +158,7 @@ def _visible_videos(viewer: User, video_ids: list[int],
     index could lag a change by a moment), loaded with their cards' data in one go."""
     if not video_ids:
         return {}
-    query = (select(Video).where(Video.id.in_(video_ids), visible_to(viewer),
-                                 Video.status == VideoStatus.READY.value)
+    query = (select(Video).where(ready_among(video_ids), visible_to(viewer))
              .options(selectinload(Video.practices), joinedload(Video.owner),
                       joinedload(Video.school)))
     if with_renditions:

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..query_args import query_int, query_page
 from ..videos.models import PracticeLevel
 from .backend import LEVELS, SearchFilters
+from .facet_links import facet_groups
 from .services import search_videos
 
 bp = Blueprint("search", __name__)
@@ -76,7 +77,9 @@ def index():
     filters = _filters()
     found = search_videos(current_user, q, filters, sort=sort,
                           page=query_page(), per_page=PER_PAGE)
+    search_url = search_links()
     return render_template("search/index.html", q=q, sort=sort, filters=filters, found=found,
-                           filter_args=_FILTER_ARGS,
-                           labels=_facet_labels(found.facets), search_url=search_links(),
+                           filter_args=_FILTER_ARGS, search_url=search_url,
+                           facet_groups=facet_groups(found.facets, filters,
+                                                     _facet_labels(found.facets), search_url),
                            searched=bool(q.strip()) or filters.active())

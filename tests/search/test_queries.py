@@ -244,3 +244,24 @@ def test_very_long_text_is_cut_with_a_notice(library, teacher):
     found = search_videos(teacher, "groups " * 1000)
     assert any("first 500 characters" in notice for notice in found.notices)
     assert "Small groups at the carpet" in titles(found)
+
+
+def test_facets_count_each_practice_of_a_video_and_only_what_the_words_found(
+        ready_video, teacher, make_user, other_school):
+    ready_video(teacher, title="Stations with goal cards",
+                practices=["flexible-grouping", "goal-setting"], grade_band="K-2")
+    ready_video(teacher, title="Goal cards alone", practices=["goal-setting"], grade_band="3-5")
+    ready_video(teacher, title="Reading stations", practices=["flexible-grouping"],
+                grade_band="3-5")
+    garcia = make_user("teacher", school_=other_school, name="Maria Garcia")
+    ready_video(garcia, title="Private goal cards", practices=["goal-setting"],
+                visibility="private")
+
+    cards = search_videos(teacher, "cards")
+    assert cards.total == 2
+    assert cards.facets["practice"] == {"goal-setting": 2, "flexible-grouping": 1}
+    assert cards.facets["grade_band"] == {"3-5": 1, "K-2": 1}
+    assert sum(cards.facets["school"].values()) == 2
+    stations = search_videos(teacher, "stations")
+    assert stations.facets["practice"] == {"flexible-grouping": 2, "goal-setting": 1}
+    assert stations.facets["grade_band"] == {"3-5": 1, "K-2": 1}

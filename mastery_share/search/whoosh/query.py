@@ -43,6 +43,9 @@ def index_schema() -> Schema:
     return build_schema()
 
 
+# Building a parser (its schema copy and plugins) took longer than parsing; parse() keeps
+# no state on the parser, so one per grouping serves every query and thread.
+@lru_cache(maxsize=2)
 def _parser(group=None) -> MultifieldParser:
     full = index_schema()
     schema = Schema(**{name: full[name] for name in NAMEABLE})
