@@ -21,6 +21,7 @@ from .backend import (
     Viewer,
     empty_facets,
 )
+from .cards import VideoCard, cards_of
 from .engine import search_backend
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ MAX_HIDDEN_IDS = 2000
 
 @dataclass
 class SearchResult:
-    video: Video
+    video: Video | VideoCard  # whole videos for the API, cards for the page
     score: float
     highlights: dict[str, str]
     caption_hits: list[CaptionHit]
@@ -92,7 +93,9 @@ def search_videos(viewer: User, q: str | None, filters: SearchFilters | None = N
                              notices=[*notices, REBUILDING_NOTICE])
     if response.notice:
         notices.append(response.notice)
-    videos = _visible_videos(viewer, [hit.video_id for hit in response.hits], with_renditions)
+    found_ids = [hit.video_id for hit in response.hits]
+    videos = (_visible_videos(viewer, found_ids) if with_renditions
+              else cards_of(viewer, found_ids))
     items = [SearchResult(video=videos[hit.video_id], score=hit.score,
                           highlights=hit.highlights, caption_hits=hit.caption_hits)
              for hit in response.hits if hit.video_id in videos]
@@ -152,18 +155,15 @@ def _cut(text: str) -> str:
     return cut
 
 
-def _visible_videos(viewer: User, video_ids: list[int],
-                    with_renditions: bool) -> dict[int, Video]:
-    """The videos behind the hits, checked again against the visibility rule in SQL (the
-    index could lag a change by a moment), loaded with their cards' data in one go."""
+def _visible_videos(viewer: User, video_ids: list[int]) -> dict[int, Video]:
+    """The videos behind the API's hits, checked again against the visibility rule in SQL
+    (the index could lag a change by a moment), loaded with their renditions in one go."""
     if not video_ids:
         return {}
-    query = (select(Video).where(ready_among(video_ids), visible_to(viewer))
-             .options(selectinload(Video.practices), joinedload(Video.owner),
-                      joinedload(Video.school)))
-    if with_renditions:
-        query = query.options(selectinload(Video.renditions))
-    videos = db.session.scalars(query)
+    videos = db.session.scalars(
+        select(Video).where(ready_among(video_ids), visible_to(viewer))
+        .options(selectinload(Video.practices), joinedload(Video.owner),
+                 joinedload(Video.school), selectinload(Video.renditions)))
     return {video.id: video for video in videos}
 
 
