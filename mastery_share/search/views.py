@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import String, cast, literal, select, union_all
 
 from ..accounts.models import GRADE_BANDS, SUBJECTS, Practice, School
 from ..extensions import db
@@ -55,15 +55,18 @@ def search_links():
 
 
 def _facet_labels(facets: dict[str, dict[str, int]]) -> dict[str, dict[str, str]]:
-    """Readable names for the facet values (practice names, school names), in two queries."""
+    """Readable names for the facet values (practice names, school names), in one query."""
     practice_slugs = list(facets.get("practice", {}))
     school_ids = [int(key) for key in facets.get("school", {}) if key.isdigit()]
-    practices = db.session.execute(
-        select(Practice.slug, Practice.name).where(Practice.slug.in_(practice_slugs))).all()
-    schools = db.session.execute(
-        select(School.id, School.name).where(School.id.in_(school_ids))).all()
-    return {"practice": dict(practices),
-            "school": {str(school_id): name for school_id, name in schools},
+    names: dict[str, dict[str, str]] = {"practice": {}, "school": {}}
+    if practice_slugs or school_ids:
+        for facet, value, name in db.session.execute(union_all(
+                select(literal("practice"), Practice.slug, Practice.name)
+                .where(Practice.slug.in_(practice_slugs)),
+                select(literal("school"), cast(School.id, String), School.name)
+                .where(School.id.in_(school_ids)))):
+            names[facet][value] = name
+    return {**names,
             "grade_band": {band: band for band in facets.get("grade_band", {})},
             "subject": {subject: subject for subject in facets.get("subject", {})},
             "level": {level.value: level.label for level in PracticeLevel}}
