@@ -69,8 +69,9 @@ def search_videos(viewer: User, q: str | None, filters: SearchFilters | None = N
                   with_renditions: bool = False) -> SearchResults:
     """Ranked videos the viewer may watch (and only those, in every count), never an error
     for odd text: a query that cannot be understood is searched as plain words, a missing or
-    damaged index answers with a notice while it is rebuilt. The page's cards do not show
-    renditions; the API's results do (`with_renditions`)."""
+    damaged index answers with a notice while it is rebuilt. The page's results carry
+    cards (cards.py: what a card shows); the API's carry whole videos with their renditions
+    (`with_renditions`)."""
     text = (q or "").strip()
     notices = []
     if len(text) > MAX_QUERY_CHARS:
