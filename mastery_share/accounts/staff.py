@@ -5,7 +5,8 @@ Admins manage their whole district; principals manage their own school's teacher
 coaches (and fellow principals' invitations, which they may send). Nobody changes their own
 role, school or active flag: a district always keeps someone who can undo a mistake. Every
 change of role, school or active flag ends the member's sessions and API tokens in the same
-transaction (sessions.change_membership's rule), so nobody keeps rights they no longer have.
+transaction (sessions.change_membership's rule), so nobody keeps rights they no longer have;
+deactivating also closes the classrooms they opened and gives up their visits (events.py).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from ..errors import Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..mail import queue_mail
 from ..transaction import atomic, commit, lock_row
+from .events import member_deactivated
 from .invitations import _invitation_mail, invitable_roles
 from .models import Role, School, User
 from .services import clean_role, end_all_sessions
@@ -116,8 +118,11 @@ def update_staff(actor: User, user_id: int, raw: dict) -> User:
         school_id = _new_school(actor, raw.get("school_id", member.school_id), role)
     active = member.active if raw.get("active") is None else bool(raw["active"])
     if (role, school_id, active) != (member.role, member.school_id, member.active):
+        leaving = member.active and not active
         member.role, member.school_id, member.active = role, school_id, active
         end_all_sessions(member)
+        if leaving:
+            member_deactivated(member, actor)
     commit()
     return member
 

@@ -168,12 +168,15 @@ def get_booking(actor: User, booking_id: int) -> Booking:
 
 
 def can_cancel_booking(actor: User, booking: Booking) -> bool:
-    """The visitor until the host school's cancellation cut-off; the host always."""
+    """The visitor until the host school's cancellation cut-off, or any time while they hold
+    no seat (waitlisted, waiting for approval); the host always."""
     if not booking.is_active or booking.slot.has_started:
         return False
     if can_manage_slot(actor, booking.slot):
         return True
-    return booking.visitor_id == actor.id and utcnow() < cancel_closes_at(booking.slot)
+    return booking.visitor_id == actor.id and (
+        booking.status != BookingStatus.CONFIRMED.value
+        or utcnow() < cancel_closes_at(booking.slot))
 
 
 @atomic
@@ -190,10 +193,21 @@ def cancel_booking(actor: User, booking_id: int) -> Booking:
         raise Invalid("This booking is already cancelled.")
     if slot.has_started:
         raise Invalid("This visit has already started.")
-    if not manager and utcnow() >= cancel_closes_at(slot):
+    held_seat = booking.status == BookingStatus.CONFIRMED.value
+    # The cut-off protects the host's plans for a seat; giving up a place in line never hurts.
+    if not manager and held_seat and utcnow() >= cancel_closes_at(slot):
         raise Forbidden(f"{slot.school.name} does not allow visitors to cancel within "
                         f"{slot.school.visit_cancel_cutoff_hours} hours of the visit. "
                         f"Ask {slot.host.name}, who can still cancel it.")
+    cancel_locked_booking(booking, actor)
+    commit()
+    return booking
+
+
+def cancel_locked_booking(booking: Booking, actor: User) -> None:
+    """Under the slot's lock: cancel an active booking; a seat it held goes to the first on
+    the waitlist. Visitor, host and the one promoted are told."""
+    slot = booking.slot
     held_seat = booking.status == BookingStatus.CONFIRMED.value
     booking.status = BookingStatus.CANCELLED.value
     booking.cancelled_at = utcnow()
@@ -207,5 +221,3 @@ def cancel_booking(actor: User, booking_id: int) -> Booking:
     notifications.booking_cancelled(booking, actor)
     for each in promoted:
         notifications.booking_promoted(each)
-    commit()
-    return booking

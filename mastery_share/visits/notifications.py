@@ -193,16 +193,21 @@ def booking_promoted(booking: Booking) -> None:
 
 def slot_cancelled(slot: VisitSlot, bookings: list[Booking], by: User) -> None:
     notify([booking.visitor for booking in bookings], NotificationKind.BOOKING_CANCELLED,
-           f"{by.name} cancelled the open classroom of {slot.host.name} on "
-           f"{_short_when(slot)}, so your visit is off.",
+           f"{_who_cancelled(slot, by)} on {_short_when(slot)}, so your visit is off.",
            app_path("visits.slot_detail", slot_id=slot.id), actor=by)
     for booking in bookings:
         _to_visitor(booking, f"Cancelled: your visit to {slot.host.name}'s classroom",
-                    f"{by.name} cancelled this open classroom, so your visit is off. "
+                    f"{_who_cancelled(slot, by)}, so your visit is off. "
                     "Sorry for the change of plans.")
     _to_host(slot, "Your open classroom is cancelled",
              f"The open classroom is cancelled; {len(bookings)} visitor"
              f"{'s were' if len(bookings) != 1 else ' was'} told.")
+
+
+def _who_cancelled(slot: VisitSlot, by: User) -> str:
+    if by.id == slot.host_id:
+        return f"{by.name} cancelled their open classroom"
+    return f"{by.name} cancelled {slot.host.name}'s open classroom"
 
 
 def slot_changed(slot: VisitSlot, bookings: list[Booking]) -> None:

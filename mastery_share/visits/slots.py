@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import GRADE_BANDS, SUBJECTS, Practice, User
@@ -12,7 +12,7 @@ from ..db_types import utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..text_fields import clean_text
-from ..transaction import atomic, commit
+from ..transaction import atomic, commit, lock_row
 from ..videos.models import PracticeLevel, Video
 from . import notifications
 from .local_time import (
@@ -24,7 +24,7 @@ from .local_time import (
 )
 from .models import ACTIVE_STATUSES, Booking, BookingStatus, SlotStatus, VisitSlot
 from .permissions import can_host, can_manage_slot, can_see_slot
-from .seats import confirmed_count, lock_slot, promote_waitlist
+from .seats import confirmed_count, lock_member, lock_slot, promote_waitlist
 
 MAX_REPEAT_WEEKS = 12
 LEVELS = tuple(level.value for level in PracticeLevel)
@@ -176,20 +176,28 @@ def _defaults_from_videos(values: dict, host: User) -> None:
 
 def _host_overlap(host_id: int, starts_at: datetime, ends_at: datetime,
                   except_id: int | None = None) -> VisitSlot | None:
+    """Another open slot at that time that the host hosts, or visits (booked, waitlisted or
+    pending): booking.py refuses the same pair the other way round."""
+    visiting = (select(Booking.id)
+                .where(Booking.slot_id == VisitSlot.id, Booking.visitor_id == host_id,
+                       Booking.status.in_(ACTIVE_STATUSES)).exists())
     query = select(VisitSlot).where(
-        VisitSlot.host_id == host_id, VisitSlot.status == SlotStatus.OPEN.value,
+        or_(VisitSlot.host_id == host_id, visiting), VisitSlot.status == SlotStatus.OPEN.value,
         VisitSlot.starts_at < ends_at, VisitSlot.ends_at > starts_at)
     if except_id is not None:
         query = query.where(VisitSlot.id != except_id)
-    return db.session.scalars(query.limit(1)).first()
+    return db.session.scalars(query.order_by(VisitSlot.starts_at).limit(1)).first()
 
 
 def _refuse_host_overlap(host_id: int, starts_at: datetime, ends_at: datetime,
                          except_id: int | None = None) -> None:
     other = _host_overlap(host_id, starts_at, ends_at, except_id)
-    if other is not None:
-        raise Conflict(f"You already have an open classroom then: "
-                       f"{format_when(other.starts_at, other.ends_at, other.school.time_zone)}.")
+    if other is None:
+        return
+    when = format_when(other.starts_at, other.ends_at, other.school.time_zone)
+    if other.host_id == host_id:
+        raise Conflict(f"You already have an open classroom then: {when}.")
+    raise Conflict(f"You are visiting {other.host.name}'s classroom then: {when}.")
 
 
 @atomic
@@ -214,6 +222,8 @@ def create_slots(host: User, raw: dict) -> list[VisitSlot]:
         raise Invalid("Open classrooms can be planned up to about a year ahead.",
                       {"repeat_weekly": "Repeat for fewer weeks."})
     series_id = uuid.uuid4().hex if repeat else None
+    # Two openings at once (two tabs, a retry) must not both find the time free.
+    lock_row(User, host.id)
     slots = []
     for start in occurrences:
         _refuse_host_overlap(host.id, start, start + duration)
@@ -268,6 +278,8 @@ def update_slot(actor: User, slot_id: int, raw: dict) -> VisitSlot:
     moved = starts_at != slot.starts_at or starts_at + duration != slot.ends_at
     relocated = "room" in values and values["room"] != slot.room
     if moved:
+        # Two of the host's classrooms moved at once must not both find the time free.
+        lock_member(slot.host_id)
         _refuse_host_overlap(slot.host_id, starts_at, starts_at + duration, except_id=slot.id)
         slot.starts_at, slot.ends_at = starts_at, starts_at + duration
     for name, value in values.items():
@@ -295,7 +307,7 @@ def cancel_slot(actor: User, slot_id: int) -> list[Booking]:
         raise Invalid("This open classroom is already cancelled.")
     if slot.has_ended:
         raise Invalid("This visit is over; there is nothing to cancel.")
-    bookings = _cancel_locked(slot, actor)
+    bookings = cancel_locked_slot(slot, actor)
     commit()
     return bookings
 
@@ -329,13 +341,14 @@ def cancel_series_from(actor: User, slot_id: int) -> tuple[int, int]:
         slot = db.session.get(VisitSlot, slot_id_)
         if not slot.is_open or slot.has_started:
             continue  # cancelled meanwhile, or under way: left as it is
-        bookings += len(_cancel_locked(slot, actor))
+        bookings += len(cancel_locked_slot(slot, actor))
         occurrences += 1
     commit()
     return occurrences, bookings
 
 
-def _cancel_locked(slot: VisitSlot, actor: User) -> list[Booking]:
+def cancel_locked_slot(slot: VisitSlot, actor: User) -> list[Booking]:
+    """Under the slot's lock: cancel it and every booking on it; each visitor is told."""
     bookings = _active_bookings(slot)
     now = utcnow()
     slot.status = SlotStatus.CANCELLED.value

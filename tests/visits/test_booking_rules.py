@@ -10,9 +10,9 @@ from mastery_share.accounts.models import District, School, User
 from mastery_share.db_types import utcnow
 from mastery_share.errors import Conflict, Forbidden, Invalid, NotFound
 from mastery_share.extensions import db
-from mastery_share.visits.booking import book_slot, cancel_booking
+from mastery_share.visits.booking import book_slot, can_cancel_booking, cancel_booking
 from mastery_share.visits.local_time import format_day
-from mastery_share.visits.slots import cancel_slot, update_slot
+from mastery_share.visits.slots import cancel_slot, create_slots, update_slot
 from tests.conftest import outbox_messages
 from tests.visits.conftest import local_start, set_school
 
@@ -98,9 +98,12 @@ def test_a_visit_while_hosting_is_refused_and_a_visit_is_named_before_hosting(
     with pytest.raises(Conflict, match=r"You are hosting visitors then \("):
         book_slot(visitor, wanted.id)
 
-    # Visiting Sam at 10 and hosting at 10:15: the visit they would miss is named first.
-    book_slot(visitor, open_slot(other_host, hour=10, room="4").id)
+    # Visiting Sam at 10 (he moved his classroom there after they booked) and hosting at
+    # 10:15: the visit they would miss is named first.
+    sams = open_slot(other_host, hour=7, room="4")
+    book_slot(visitor, sams.id)
     open_slot(visitor, room="8", starts_at=local_start(school, 3, 10, 15))
+    update_slot(other_host, sams.id, {"starts_at": local_start(school, 3, 10)})
     with pytest.raises(Conflict, match="You are already visiting Sam Reed's classroom"):
         book_slot(visitor, open_slot(host, hour=10, minute=20, room="12").id)
 
@@ -167,6 +170,21 @@ def test_visitor_cannot_cancel_inside_the_cancel_cutoff_but_the_host_can(host, v
     with pytest.raises(Forbidden, match="Ask Maria Lopez"):
         cancel_booking(visitor, booking.id)
     assert cancel_booking(host, booking.id).status == "cancelled"
+
+
+def test_inside_the_cancel_cutoff_a_visitor_without_a_seat_can_still_withdraw(
+        host, visitor, make_user, other_school, school, open_slot):
+    set_school(school, visit_cancel_cutoff_hours=72)
+    slot = open_slot(host, days_ahead=2, capacity=1)
+    seated = book_slot(make_user("teacher", school_=other_school), slot.id)
+    waiting = book_slot(visitor, slot.id)
+    assert (seated.status, waiting.status) == ("confirmed", "waitlisted")
+    assert can_cancel_booking(visitor, waiting) and not can_cancel_booking(seated.visitor, seated)
+    assert cancel_booking(visitor, waiting.id).status == "cancelled"
+    # When the host later frees the seat, nobody who gave up their place is moved into it.
+    cancel_booking(host, seated.id)
+    db.session.refresh(waiting)
+    assert waiting.status == "cancelled"
 
 
 def test_visitor_can_cancel_before_the_cancel_cutoff(host, visitor, school, open_slot):
@@ -266,6 +284,20 @@ def test_a_host_cannot_open_two_overlapping_slots(host, open_slot):
     open_slot(host, hour=9)
     with pytest.raises(Conflict, match="already have an open classroom"):
         open_slot(host, hour=9, minute=30)
+
+
+def test_a_host_cannot_open_a_classroom_while_visiting_another(host, visitor, make_user,
+                                                              school, open_slot):
+    other_host = make_user("teacher", school_=school, name="Sam Stone")
+    book_slot(visitor, open_slot(other_host, hour=10).id)
+    sams_ten = local_start(school, 3, 10)  # the visitor's school keeps another time zone
+    with pytest.raises(Conflict, match="You are visiting Sam Stone's classroom then"):
+        create_slots(visitor, {"starts_at": sams_ten + timedelta(minutes=30),
+                               "duration_min": 45, "capacity": 3, "focus": "Exit tickets"})
+    later = open_slot(visitor, hour=13)
+    with pytest.raises(Conflict, match="You are visiting Sam Stone's classroom then"):
+        update_slot(visitor, later.id, {"starts_at": sams_ten + timedelta(minutes=15)})
+    update_slot(visitor, later.id, {"starts_at": sams_ten + timedelta(minutes=45)})
 
 
 def test_a_slot_must_start_in_the_future_and_repeat_at_most_twelve_weeks(host, open_slot):

@@ -121,3 +121,58 @@ def test_fifty_concurrent_bookings_of_five_seats_confirm_exactly_five_on_postgre
         slot_id = _open_five_seats(host)
         results = _book_all_at_once(app, slot_id, visitor_ids)
         _check_exactly_five_confirmed_and_the_rest_waitlisted_in_order(app, results, slot_id)
+
+
+OPENERS = 5
+
+
+def _open_all_at_once(app, host_id: int) -> list:
+    """The same classroom opened from OPENERS threads at once (two tabs, a retry, a client
+    that sends twice): each gets a slot or the overlap refusal."""
+    from mastery_share.visits.slots import create_slots
+
+    results: list = [None] * OPENERS
+    barrier = threading.Barrier(OPENERS)
+
+    def run(index: int) -> None:
+        with app.app_context():
+            try:
+                host = db.session.get(User, host_id)
+                starts_at = local_start(host.school, 6)
+                db.session.rollback()
+                barrier.wait(timeout=30)
+                [slot] = create_slots(host, {"starts_at": starts_at, "duration_min": 45,
+                                             "capacity": 3, "focus": "Math centers"})
+                results[index] = slot.id
+            except Exception as error:  # noqa: BLE001 - the test reports what each got
+                results[index] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(OPENERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def _check_one_slot_opened_and_the_rest_refused(results) -> None:
+    from mastery_share.errors import Conflict
+
+    opened = [result for result in results if isinstance(result, int)]
+    refused = [result for result in results if isinstance(result, Conflict)]
+    assert len(opened) == 1 and len(refused) == OPENERS - 1, results
+    assert all("already have an open classroom" in str(error) for error in refused)
+
+
+def test_the_same_classroom_opened_five_times_at_once_opens_once_on_sqlite(app):
+    host, _ = _people("Double Click District")
+    _check_one_slot_opened_and_the_rest_refused(_open_all_at_once(app, host.id))
+
+
+@pytest.mark.postgres
+def test_the_same_classroom_opened_five_times_at_once_opens_once_on_postgresql(tmp_path: Path):
+    with migrated_postgres_app(tmp_path, pool_size=10, max_overflow=0) as app:
+        host, _ = _people("Double Click District")
+        _check_one_slot_opened_and_the_rest_refused(_open_all_at_once(app, host.id))
