@@ -10,8 +10,9 @@ from .evidence import EVIDENCE_TYPES, MAX_EVIDENCE_BYTES
 from .models import TryVisibility
 
 
-def _text(label: str, rows: int = 3, description: str | None = None) -> TextAreaField:
-    return TextAreaField(label, render_kw={"rows": rows}, description=description)
+def _text(label: str, rows: int = 3, description: str | None = None, *,
+          id: str | None = None) -> TextAreaField:
+    return TextAreaField(label, render_kw={"rows": rows}, description=description, id=id)
 
 
 class PlanFieldsForm(FlaskForm):
@@ -45,7 +46,8 @@ class CheckInForm(FlaskForm):
     on = DateField("Date", validators=[Optional()], description="Leave empty for today.")
     what_happened = _text("What happened", 3)
     evidence = _text("Evidence", 2, "Student work, a count, a quote: what shows how it went.")
-    adjust = _text("What I will adjust", 2)
+    # The try page shows this form and AdjustForm together: one HTML id each.
+    adjust = _text("What I will adjust", 2, id="check-in-adjust")
     media = FileField("A photo or short clip (optional, private)",
                       description=f"JPEG, PNG, MP4 or WebM, up to "
                                   f"{MAX_EVIDENCE_BYTES // 1024 // 1024} MB. Only you can "
@@ -54,7 +56,7 @@ class CheckInForm(FlaskForm):
 
 
 class AdjustForm(FlaskForm):
-    adjust = _text("What I will change next", 3)
+    adjust = _text("What I will change next", 3, id="next-adjust")
 
 
 class SetAsideForm(FlaskForm):

@@ -192,7 +192,7 @@ def adjust(try_id: int):
             show_error_on_form(form, error)
         else:
             flash("What you will change next is saved.", "success")
-            return redirect(url_for("tries.show", try_id=try_id, _anchor="adjust"))
+            return redirect(url_for("tries.show", try_id=try_id, _anchor="adjust-step"))
     return _show_page(try_id, status=422, adjust_form=form)
 
 

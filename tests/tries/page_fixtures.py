@@ -1,5 +1,5 @@
 """Helpers for the try pages: posting a page's form, a quick HTML sanity check (a label for
-every field, one h1, no skipped heading level), and counting a page's queries."""
+every field, unique ids, one h1, no skipped heading level), and counting a page's queries."""
 from __future__ import annotations
 
 import re
@@ -32,10 +32,13 @@ class _PageCheck(HTMLParser):
         self.label_for: set[str] = set()
         self.fields: list[dict] = []
         self.headings: list[int] = []
+        self.ids: list[str] = []
         self._in_label = 0
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if attrs.get("id") and attrs.get("type") != "hidden":  # a hidden input is never named
+            self.ids.append(attrs["id"])
         if tag == "label":
             self._in_label += 1
             if attrs.get("for"):
@@ -53,10 +56,13 @@ class _PageCheck(HTMLParser):
 
 
 def check_page(html: str) -> None:
-    """Every visible field has a label (or an aria-label), the page has one h1, and no
-    heading skips a level going down."""
+    """Every visible field has a label (or an aria-label), no two elements share an id (a
+    label would name the first one only), the page has one h1, and no heading skips a level
+    going down."""
     page = _PageCheck()
     page.feed(html)
+    repeated = sorted({each for each in page.ids if page.ids.count(each) > 1})
+    assert not repeated, f"ids used more than once: {repeated}"
     for field in page.fields:
         labelled = (field["_wrapped"] or field.get("aria-label")
                     or field.get("id") in page.label_for)
