@@ -3,7 +3,7 @@ a CSV."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -14,6 +14,7 @@ from ..extensions import db
 from ..forms_support import show_error_on_form
 from ..query_args import query_int, query_page
 from ..videos.release import WIDEST_CHOICES
+from ..videos.retention import MAX_RETENTION_DAYS
 from .forms import InviteForm, StaffActionForm, StaffCsvForm
 from .invitations import (
     invitable_roles,
@@ -91,7 +92,10 @@ def staff():
                            pending=pending, action_form=StaffActionForm(),
                            page=query_page(), per_page=STAFF_PAGE,
                            require_sso=district_requires_sso(current_user),
-                           release_widest_choices=WIDEST_CHOICES), status
+                           release_widest_choices=WIDEST_CHOICES,
+                           max_retention_days=MAX_RETENTION_DAYS,
+                           # What the admin typed in the retention form that was refused.
+                           retention_typed=session.pop("retention_typed", None)), status
 
 
 @bp.route("/staff/import", methods=["GET", "POST"])

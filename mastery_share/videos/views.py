@@ -10,6 +10,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -33,7 +34,7 @@ from .originals import original_for, original_response
 from .playback import media_response, player_context
 from .release import set_widest_without_blur
 from .release_report import videos_beyond_policy
-from .retention import end_of_video, set_retention_policy
+from .retention import MAX_RETENTION_DAYS, end_of_video, set_retention_policy
 from .services import (
     VideoFilters,
     create_video_from_upload,
@@ -268,16 +269,21 @@ def beyond_policy():
                            visibility_label=lambda value: Visibility(value).label)
 
 
+RETENTION_FIELDS = ("retain_videos_days", "retain_originals_days", "retain_views_days")
+
+
 @bp.route("/videos/retention-policy", methods=["POST"])
 @login_required
 def retention_policy():
     """An admin sets how long classroom videos, their originals and their plays are kept."""
     try:
-        set_retention_policy(current_user, _days(request.form.get("retain_videos_days")),
-                             _days(request.form.get("retain_originals_days")),
-                             _days(request.form.get("retain_views_days")))
+        set_retention_policy(current_user, *(_days(request.form.get(name))
+                                             for name in RETENTION_FIELDS))
     except DomainError as error:
         flash(error.message, "danger")
+        # The staff page shows what was typed again, not the saved values.
+        session["retention_typed"] = {name: (request.form.get(name) or "")[:20]
+                                      for name in RETENTION_FIELDS}
     else:
         flash("Saved: the retention of classroom videos.", "success")
     return redirect(url_for("accounts.staff") + "#retention-heading")
@@ -287,9 +293,10 @@ def _days(raw: str | None) -> int | None:
     raw = (raw or "").strip()
     if not raw:
         return None
-    days = whole_number(raw, maximum=10**6)
-    if days is None:
-        raise Invalid("Give a whole number of days, or leave it empty.")
+    days = whole_number(raw, maximum=MAX_RETENTION_DAYS)
+    if days is None or days < 1:
+        raise Invalid(f"Give a whole number of days from 1 to {MAX_RETENTION_DAYS:,} (about "
+                      f"100 years), or leave it empty.")
     return days
 
 

@@ -142,7 +142,15 @@ def test_the_pages_set_the_rule_and_the_owner_s_end_with_clear_errors(app, clien
     wrong = client.post("/videos/retention-policy", data={
         "csrf_token": token, "retain_videos_days": "30", "retain_originals_days": "90"},
         follow_redirects=True)
-    assert "cannot be kept longer than the videos" in wrong.get_data(as_text=True)
+    shown = wrong.get_data(as_text=True)
+    assert "cannot be kept longer than the videos" in shown
+    # What was typed comes back to be corrected, not the saved values.
+    assert 'name="retain_videos_days" value="30"' in shown
+    assert 'name="retain_originals_days" value="90"' in shown
+    too_long = client.post("/videos/retention-policy", data={
+        "csrf_token": token, "retain_videos_days": "3000000"}, follow_redirects=True)
+    assert "from 1 to 36,500" in too_long.get_data(as_text=True)
+    assert 'name="retain_videos_days" value="3000000"' in too_long.get_data(as_text=True)
     client.post("/videos/retention-policy", data={
         "csrf_token": token, "retain_videos_days": "365", "retain_originals_days": ""})
     district = db.session.get(District, admin.district_id)
