@@ -10,6 +10,8 @@ from datetime import date
 from ..accounts.models import User
 from ..errors import Forbidden, Invalid
 from ..extensions import db
+from ..links import app_path
+from ..notifications.services import forget_notifications_linking
 from ..text_fields import clean_text
 from ..transaction import atomic, commit
 from ..videos.models import Visibility
@@ -98,5 +100,7 @@ def update_collection(actor: User, collection_id: int, raw: dict) -> Collection:
 def delete_collection(actor: User, collection_id: int) -> None:
     """Remove a collection with its items; the videos themselves are untouched."""
     collection = get_editable_collection(actor, collection_id)
+    forget_notifications_linking(paths=[app_path("collections.show",
+                                                 collection_id=collection.id)])
     db.session.delete(collection)
     commit()

@@ -16,6 +16,7 @@ from ..accounts.models import Role, User
 from ..db_types import utcnow
 from ..errors import Forbidden, Invalid, NotFound
 from ..extensions import db
+from ..notifications.services import forget_notifications_linking
 from ..transaction import commit
 from ..videos.models import Video, VideoStatus
 from ..videos.services import get_video
@@ -152,6 +153,9 @@ def delete_comment(actor: User, comment_id: int) -> int:
     comment, video = _visible_comment(actor, comment_id)
     if not can_remove(actor, comment, video):
         raise Forbidden("Only the author, the video's owner or an admin can remove a comment.")
+    removed = [comment.id, *db.session.scalars(
+        select(Comment.id).where(Comment.parent_id == comment.id))]
+    forget_notifications_linking(anchors=[f"#comment-{each}" for each in removed])
     db.session.delete(comment)
     commit()
     return video.id

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import g, has_request_context
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 
 from ..accounts.models import User
 from ..db_types import utcnow
@@ -54,6 +54,21 @@ def notify(recipients: User | Iterable[User], kind: NotificationKind, text: str,
     mail_notifications([people_by_id[notification.user_id] for notification in made],
                        kind, text, url)
     return made
+
+
+def forget_notifications_linking(paths: Iterable[str] = (), anchors: Iterable[str] = ()) -> None:
+    """Remove the notifications that link to something being deleted: a path (`/collections/7`,
+    with or without a query or anchor) or an anchor (`#comment-4`). Their text quotes what is
+    gone, and the address could later name something else (SQLite reuses a deleted row's id).
+    Not committed: part of the deletion's transaction."""
+    matches = []
+    for path in paths:
+        matches += [Notification.url == path, Notification.url.startswith(f"{path}?"),
+                    Notification.url.startswith(f"{path}#")]
+    matches += [Notification.url.endswith(anchor) for anchor in anchors]
+    if matches:
+        db.session.execute(delete(Notification).where(or_(*matches))
+                           .execution_options(synchronize_session=False))
 
 
 # Built once: it runs on every page (the bell).

@@ -204,3 +204,36 @@ def test_deleting_a_video_removes_the_notifications_that_name_it(make_user, othe
     assert kinds_of(owner) == ["comment"]
     delete_video(owner, video.id)
     assert kinds_of(owner) == []
+
+
+def test_removing_a_comment_removes_the_notifications_that_quote_it_and_its_replies(
+        make_user, other_school):
+    from mastery_share.comments.services import delete_comment
+
+    owner = make_user("teacher", name="Owen Owner")
+    asker = make_user("teacher", school_=other_school, name="Ada Asker")
+    video = video_row(owner, title="Exit tickets")
+    kept = post_comment(asker, video.id, 2, "note", "Lovely routine.")
+    slip = post_comment(asker, video.id, 12, "question", "Call me on 555-0100?")
+    post_comment(make_user("coach"), video.id, None, "note", "Me too", parent_id=slip.id)
+    assert len(notifications_of(owner)) == 3 and kinds_of(asker) == ["reply"]
+    delete_comment(asker, slip.id)
+    assert [told.text for told in notifications_of(owner)] == [
+        "Ada Asker commented on \u201cExit tickets\u201d: \u201cLovely routine.\u201d"]
+    assert notifications_of(owner)[0].url.endswith(f"#comment-{kept.id}")
+    assert kinds_of(asker) == []
+
+
+def test_deleting_a_collection_removes_its_announcements(make_user):
+    from mastery_share.collections.curation import delete_collection
+
+    coach = make_user("coach", name="Casey Coach")
+    colleague = make_user("teacher", name="Same School")
+    first = create_collection(coach, {"title": "PLC: stations", "visibility": "school"})
+    add_item(coach, first.id, {"video_id": video_row(coach, title="Stations").id})
+    second = create_collection(coach, {"title": "PLC: goals", "visibility": "school"})
+    add_item(coach, second.id, {"video_id": video_row(coach, title="Goals").id})
+    assert len(notifications_of(colleague)) == 2
+    delete_collection(coach, first.id)
+    [left] = notifications_of(colleague)
+    assert left.url == f"/collections/{second.id}"
