@@ -127,10 +127,16 @@ def _clock(moment: datetime) -> str:
 
 
 def format_time_range(starts_at: datetime, ends_at: datetime, zone_name: str) -> str:
-    """'9:00–9:45 AM CST' in the zone (the abbreviation names the zone and its DST state)."""
+    """'9:00–9:45 AM CST' in the zone (the abbreviation names the zone and its DST state).
+    A visit across a clock change names both: '1:30 AM CDT–1:30 AM CST' is an hour, where
+    '1:30–1:30 AM CST' read as none."""
     start, end = to_local(starts_at, zone_name), to_local(ends_at, zone_name)
-    first = _clock(start) if start.strftime("%p") == end.strftime("%p") else (
-        f"{_clock(start)} {start.strftime('%p')}")
+    if start.strftime("%Z") != end.strftime("%Z"):
+        first = f"{_clock(start)} {start.strftime('%p')} {start.strftime('%Z')}"
+    elif start.strftime("%p") != end.strftime("%p"):
+        first = f"{_clock(start)} {start.strftime('%p')}"
+    else:
+        first = _clock(start)
     return f"{first}–{_clock(end)} {end.strftime('%p')} {end.strftime('%Z')}"
 
 

@@ -261,3 +261,19 @@ def test_a_day_at_the_edge_of_the_calendar_is_a_clear_message_not_a_server_error
     refused = client.post("/visits/new", data=form_data(client, date(9999, 12, 31), "23:30"))
     assert refused.status_code == 422
     assert "Choose a day within the next year." in refused.get_data(as_text=True)
+
+
+def test_a_visit_across_the_clock_change_shows_both_zone_states():
+    from mastery_share.visits.local_time import format_time_range
+
+    chicago = "America/Chicago"
+    first_half_past_one = local_to_utc(date(2027, 11, 7), time(1, 30), chicago,
+                                        occurrence="first")
+    assert format_time_range(first_half_past_one, first_half_past_one + timedelta(hours=1),
+                             chicago) == "1:30 AM CDT–1:30 AM CST"
+    spring = local_to_utc(date(2027, 3, 14), time(1, 30), chicago)
+    assert format_time_range(spring, spring + timedelta(hours=2), chicago) == (
+        "1:30 AM CST–4:30 AM CDT")
+    morning = local_to_utc(date(2027, 11, 8), time(9), chicago)
+    assert format_time_range(morning, morning + timedelta(minutes=45), chicago) == (
+        "9:00–9:45 AM CST")
