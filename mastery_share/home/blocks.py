@@ -69,12 +69,13 @@ def new_videos_for(user: User, practice_ids: list[int], limit: int = LISTED) -> 
 
 
 def open_classrooms_for(user: User, limit: int = LISTED) -> list[SlotView]:
-    """Others' classrooms open in the next two weeks with a seat left, soonest first."""
+    """Others' classrooms open in the next two weeks with a seat left and sign-up still open,
+    soonest first."""
     now = utcnow()
     views = slots_between(user, now, now + timedelta(days=OPEN_CLASSROOM_DAYS), limit=60)
     return [view for view in views
             if view.slot.host_id != user.id and view.seats_left > 0 and view.my_booking is None
-            ][:limit]
+            and view.taking_sign_ups][:limit]
 
 
 def my_upcoming_visits(user: User, limit: int = LISTED) -> list[Booking]:

@@ -13,6 +13,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..videos.models import Video
 from ..videos.visibility import watchable
+from .booking import signup_closes_at
 from .local_time import local_to_utc, to_local
 from .models import (
     ACTIVE_STATUSES,
@@ -60,6 +61,11 @@ class SlotView:
     @property
     def seats_left(self) -> int:
         return self.counts.seats_left(self.slot.capacity)
+
+    @property
+    def taking_sign_ups(self) -> bool:
+        """Open and before the host school's sign-up cut-off: a Book button can work."""
+        return self.slot.is_open and utcnow() < signup_closes_at(self.slot)
 
 
 def _slot_options():

@@ -32,6 +32,19 @@ def test_the_week_calendar_shows_slots_across_schools_with_seats_and_zone(client
     assert "Maria Lopez" not in filtered.get_data(as_text=True)
 
 
+def test_a_classroom_past_its_sign_up_cut_off_offers_no_book_button(client, host, visitor,
+                                                                    open_slot):
+    slot = open_slot(host, days_ahead=1)
+    slot.starts_at = utcnow() + timedelta(hours=6)  # inside the 12-hour cut-off
+    slot.ends_at = slot.starts_at + timedelta(minutes=45)
+    db.session.commit()
+    sign_in(client, visitor)
+    page = client.get(f"/visits?week={_week_of(slot)}").get_data(as_text=True)
+    assert "Maria Lopez" in page and "Sign-up closed" in page
+    assert f'action="/visits/{slot.id}/book"' not in page
+    assert "Maria Lopez" not in client.get("/").get_data(as_text=True)  # not an open classroom
+
+
 def test_an_empty_week_shows_the_message_instead_of_seven_empty_days(client, host, visitor,
                                                                       open_slot):
     slot = open_slot(host)
