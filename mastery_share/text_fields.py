@@ -2,7 +2,8 @@
 
 A name, a title, a room or a focus is shown on one line and goes into mail subjects and
 calendar summaries, where a line break cannot be written (it once stopped other people's
-mail): one-line text refuses every control character. Longer text (descriptions, notes,
+mail): one-line text refuses every control character, and the invisible characters that
+override the text's direction (they reverse the words shown beside a name). Longer text (descriptions, notes,
 comments) keeps line breaks and tabs and refuses the other control characters. Neither may
 hold a lone surrogate half (not text at all; databases refuse it) or NUL (PostgreSQL refuses
 it in text). `PlainText` applies the rule to WTForms and marshmallow fields alike, and
@@ -24,10 +25,16 @@ _NOT_IN_A_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # The same, minus tab, line feed and carriage return, which longer text keeps.
 _NOT_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Bidirectional embeddings, overrides and isolates: in a name or a title they reverse the
+# words shown after it on the same line ("kraP radeC" in a list of visitors). Right-to-left
+# languages never need them; the browser lays Arabic or Hebrew out by itself.
+_DIRECTION_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 ONE_LINE_MESSAGE = "Use one line of plain text: no line breaks, tabs or control characters."
 TEXT_MESSAGE = "Remove the control characters (only line breaks and tabs are allowed)."
 SURROGATE_MESSAGE = "This text contains characters that are not valid Unicode."
+DIRECTION_MESSAGE = ("Remove the invisible text-direction characters: they would reverse the "
+                     "words shown next to this one.")
 
 
 def text_problem(value: str, *, multiline: bool = False) -> str | None:
@@ -36,7 +43,9 @@ def text_problem(value: str, *, multiline: bool = False) -> str | None:
         return SURROGATE_MESSAGE
     if multiline:
         return TEXT_MESSAGE if _NOT_IN_TEXT.search(value) else None
-    return ONE_LINE_MESSAGE if _NOT_IN_A_LINE.search(value) else None
+    if _NOT_IN_A_LINE.search(value):
+        return ONE_LINE_MESSAGE
+    return DIRECTION_MESSAGE if _DIRECTION_CONTROLS.search(value) else None
 
 
 def has_control_characters(value: str) -> bool:

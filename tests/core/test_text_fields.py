@@ -119,3 +119,21 @@ def test_a_school_name_from_the_command_line_must_be_one_line(app, district):
     with pytest.raises(Invalid) as refused:
         create_school(name="North\nElementary", time_zone="America/Chicago")
     assert refused.value.fields == {"name": ONE_LINE_MESSAGE}
+
+
+@pytest.mark.parametrize("name", ["\u202eTom Nguyen", "Tom\u202dNguyen", "Tom \u2067Nguyen\u2069"])
+def test_a_name_that_would_reverse_the_words_beside_it_is_refused_with_the_reason(
+        client, teacher, name):
+    from mastery_share.text_fields import DIRECTION_MESSAGE
+
+    sign_in(client, teacher)
+    response = client.post("/profile", data={"name": name,
+                                             "csrf_token": csrf_token(client, "/profile")})
+    assert _page_says(response, DIRECTION_MESSAGE)
+    db.session.expire_all()
+    assert db.session.get(type(teacher), teacher.id).name == teacher.name
+    # Right-to-left names need no such character and are kept as typed.
+    response = client.post("/profile", data={"name": "\u05d3\u05e0\u05d4 Cohen",
+                                             "csrf_token": csrf_token(client, "/profile")})
+    db.session.expire_all()
+    assert db.session.get(type(teacher), teacher.id).name == "\u05d3\u05e0\u05d4 Cohen"
