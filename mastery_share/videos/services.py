@@ -25,7 +25,7 @@ from .processing import PROCESS_JOB
 from .release import check_release, check_reviewed_captions
 from .retention import checked_retain_until, remove_video
 from .storage_access import media_storage
-from .uploads import completed_upload
+from .uploads import NO_SCHOOL_MESSAGE, completed_upload
 from .visibility import can_manage, can_view, visible_to
 
 ALLOWED_EXTENSIONS = {".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi", ".3gp", ".mts", ".ts"}
@@ -50,7 +50,7 @@ def create_video(owner: User, raw: dict, *, source: Path, filename: str,
     database; if the transaction fails the stored objects are removed again.
     """
     if owner.school_id is None:
-        raise Forbidden("Only members of a school can share videos.")
+        raise Forbidden(NO_SCHOOL_MESSAGE)
     values = clean_video_fields(raw)
     district = db.session.get(District, owner.district_id)
     if "blur_faces" not in values:

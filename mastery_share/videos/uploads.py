@@ -20,11 +20,22 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..db_types import utcnow
-from ..errors import Conflict, InsufficientStorage, Invalid, NotFound, TooLarge
+from ..errors import (
+    Conflict,
+    Forbidden,
+    InsufficientStorage,
+    Invalid,
+    NotFound,
+    TooLarge,
+)
 from ..extensions import db
 from ..transaction import commit
 from .models import Upload
 from .request_body import RequestBody
+
+# Admins belong to the district, not to a school, and a video belongs to a school.
+NO_SCHOOL_MESSAGE = ("Only members of a school can share videos (an admin belongs to the "
+                     "district): ask a teacher of the school to share it.")
 
 CHUNK_BYTES = 1024 * 1024
 UPLOAD_TTL = timedelta(days=2)
@@ -56,7 +67,10 @@ def check_upload_size(length: int | None) -> int:
 
 
 def create_upload(owner: User, length: int, filename: str = "", filetype: str = "") -> Upload:
-    """Reserve an upload of `length` bytes for `owner`."""
+    """Reserve an upload of `length` bytes for `owner`: refused before any byte is sent to
+    someone who could not share the video it becomes (create_video's rule)."""
+    if owner.school_id is None:
+        raise Forbidden(NO_SCHOOL_MESSAGE)
     check_upload_size(length)
     upload = Upload(id=uuid.uuid4().hex, owner_id=owner.id, length=length,
                     filename=os.path.basename(filename or "")[:255], filetype=filetype[:100],

@@ -46,7 +46,7 @@ from .services import (
     reprocess_video,
     update_video,
 )
-from .uploads import max_upload_bytes, upload_from_posted_file
+from .uploads import NO_SCHOOL_MESSAGE, max_upload_bytes, upload_from_posted_file
 from .visibility import can_manage
 from .watch_page import watch_panels
 
@@ -113,6 +113,8 @@ def _processing_paused(videos) -> str | None:
 @bp.route("/videos/new", methods=["GET", "POST"])
 @login_required
 def new():
+    if current_user.school_id is None:  # said before a file is chosen, not after it is sent
+        abort(403, description=NO_SCHOOL_MESSAGE)
     if request.method == "POST" and (request.content_length or 0) > max_upload_bytes() + 1024**2:
         abort(413, description=f"The file is larger than the {max_upload_bytes() // 1024**2} MB limit.")
     form = UploadVideoForm()

@@ -140,3 +140,18 @@ def test_the_share_form_marks_its_required_fields_and_states_the_limit_in_gb(app
     assert 'Practices shown (at least one) <span class="required-mark" aria-hidden="true">*</span>' in page
     app.config["MAX_UPLOAD_MB"] = 1500
     assert "up to 1500 MB" in client.get("/videos/new").get_data(as_text=True)
+
+
+def test_an_admin_without_a_school_is_told_before_sending_a_file(client, admin):
+    from mastery_share.videos.uploads import NO_SCHOOL_MESSAGE
+    from tests.conftest import bearer_headers
+
+    headers = {**bearer_headers(client, admin), "Tus-Resumable": "1.0.0",
+               "Upload-Length": "1000"}
+    refused = client.post("/api/v1/uploads", headers=headers)
+    assert refused.status_code == 403
+    assert refused.json["error"]["message"] == NO_SCHOOL_MESSAGE
+    sign_in(client, admin)
+    page = client.get("/videos/new")
+    assert page.status_code == 403
+    assert "Only members of a school can share videos" in page.get_data(as_text=True)
