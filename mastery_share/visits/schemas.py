@@ -25,8 +25,9 @@ def _slugs():
 class VisitSlotEditSchema(Schema):
     starts_at = fields.AwareDateTime(metadata={
         "description": "ISO 8601 with a UTC offset; shown in the school's time zone."})
-    duration_min = fields.Integer(validate=validate.Range(*DURATION_RANGE))
-    capacity = fields.Integer(validate=validate.Range(min=1, max=MAX_CAPACITY))
+    # strict: 45.5 minutes is refused, not cut to 45 without a word.
+    duration_min = fields.Integer(strict=True, validate=validate.Range(*DURATION_RANGE))
+    capacity = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_CAPACITY))
     room = fields.String(validate=[validate.Length(max=80), PlainText()])
     focus = fields.String(validate=[validate.Length(min=1, max=2000), PlainText()],
                           metadata={"description": "What visitors will see."})
@@ -45,10 +46,12 @@ class VisitSlotCreateSchema(VisitSlotEditSchema):
                        "repeats keep the local wall-clock time in the school's zone: a time "
                        "skipped by spring-forward moves an hour later that week, a time shown "
                        "twice on the fall-back night is the first."})
-    duration_min = fields.Integer(required=True, validate=validate.Range(*DURATION_RANGE))
-    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_CAPACITY))
+    duration_min = fields.Integer(required=True, strict=True,
+                                  validate=validate.Range(*DURATION_RANGE))
+    capacity = fields.Integer(required=True, strict=True,
+                              validate=validate.Range(min=1, max=MAX_CAPACITY))
     focus = fields.String(required=True, validate=[validate.Length(min=1, max=2000), PlainText()])
-    repeat_weekly = fields.Integer(load_default=0,
+    repeat_weekly = fields.Integer(load_default=0, strict=True,
                                    validate=validate.Range(min=0, max=MAX_REPEAT_WEEKS),
                                    metadata={"description": "Extra weekly occurrences, 0-12."})
 

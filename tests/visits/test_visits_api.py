@@ -57,6 +57,13 @@ def test_create_list_read_a_slot(client, host, as_host, as_visitor):
     assert read.status_code == 200 and read.get_json()["host"]["name"] == "Maria Lopez"
 
 
+def test_a_fraction_of_a_minute_or_seat_is_refused_not_rounded(client, host, as_host):
+    for field, value in (("duration_min", 45.5), ("capacity", 2.5), ("repeat_weekly", 1.5)):
+        error = assert_error(_create(client, as_host, host, **{field: value}), 422)
+        assert field in error["fields"]
+    assert _create(client, as_host, host, duration_min=45).status_code == 201
+
+
 def test_list_filters_by_range_and_school(client, host, as_host, as_visitor, other_school):
     slot_id = _create(client, as_host, host).get_json()["items"][0]["id"]
     later = (utcnow() + timedelta(days=10)).isoformat()
