@@ -5,7 +5,7 @@ a friendly error page. Form views catch `Invalid` themselves to re-render the fo
 """
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -118,8 +118,14 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         message = _friendly_message(error)
         if wants_json():
-            return json_error(status, message, fields=_validation_fields(error))
-        return _page(status, message)
+            response = json_error(status, message, fields=_validation_fields(error))
+        else:
+            response = make_response(_page(status, message))
+        # The exception's own headers (a 405's Allow: the methods that would work).
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

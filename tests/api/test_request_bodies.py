@@ -24,3 +24,15 @@ def test_a_body_that_is_not_json_is_415_with_what_to_send(client, make_user):
     assert made.status_code == 201, made.json
     # A POST without a body (a booking, a token) is not a body of the wrong type.
     assert client.post("/api/v1/tokens", headers=headers).status_code != 415
+
+
+def test_a_method_the_address_does_not_take_is_405_naming_the_ones_it_does(client, teacher):
+    from tests.conftest import bearer_headers, sign_in
+
+    answer = client.delete("/api/v1/me", headers=bearer_headers(client, teacher))
+    assert answer.status_code == 405
+    assert answer.get_json()["error"]["code"] == "method_not_allowed"
+    assert "GET" in {method.strip() for method in answer.headers["Allow"].split(",")}
+    sign_in(client, teacher)
+    page = client.put("/videos")
+    assert page.status_code == 405 and "GET" in page.headers["Allow"]
