@@ -9,6 +9,7 @@ from flask import (
     jsonify,
     redirect,
     render_template,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -28,6 +29,7 @@ from .models import Comment
 from .panel import comment_form
 from .people import person_page
 from .services import (
+    MAX_BODY,
     delete_comment,
     edit_comment,
     list_comments,
@@ -41,6 +43,15 @@ def _back_to(video_id: int, comment: Comment | None = None, at_s: float | None =
     anchor = f"#comment-{comment.id}" if comment else "#comments"
     args = {"t": f"{at_s:g}"} if at_s else {}
     return redirect(url_for("videos.watch", video_id=video_id, **args) + anchor, code=303)
+
+
+def _keep_draft(video_id: int, form) -> None:
+    """A refused comment comes back in the form under the player (panel.py) to be corrected,
+    not lost with the redirect (a page without script sends the moment as typed text)."""
+    if form.parent_id.data:
+        return  # a reply's box is opened per thread: its words are in the flash's page only
+    session["comment_draft"] = {"video_id": video_id, "body": (form.body.data or "")[:MAX_BODY],
+                                "at": (form.at.data or "")[:20], "kind": form.kind.data}
 
 
 def _flash_invalid(form, error: Invalid | None = None) -> None:
@@ -62,6 +73,7 @@ def post(video_id: int):
             abort(400)
         get_video(current_user, video_id)  # 404 for a video the member cannot watch
         _flash_invalid(form)
+        _keep_draft(video_id, form)
         return _back_to(video_id)
     parent_id = int(form.parent_id.data) if (form.parent_id.data or "").isdigit() else None
     try:
@@ -70,6 +82,7 @@ def post(video_id: int):
                                form.body.data, parent_id=parent_id)
     except Invalid as error:
         flash(error.message, "danger")
+        _keep_draft(video_id, form)
         return _back_to(video_id)
     flash("Your reply is posted." if comment.parent_id else "Your comment is posted.", "success")
     return _back_to(video_id, comment, comment.at_s)

@@ -49,6 +49,12 @@ def test_without_script_the_typed_moment_is_used(client, people, video):
     response = post_form(client, video, at_s="", at="soon", kind="note", body="Bad moment")
     assert response.status_code == 303
     assert db.session.scalar(select(Comment.id).where(Comment.body == "Bad moment")) is None
+    # The refused comment is back in the form to be corrected, once.
+    page = client.get(f"/videos/{video.id}").get_data(as_text=True)
+    assert "Write the moment as m:ss" in page
+    assert ">Bad moment</textarea>" in page and 'value="soon"' in page
+    assert ">Bad moment</textarea>" not in client.get(f"/videos/{video.id}").get_data(
+        as_text=True)
 
 
 def test_principals_are_offered_affirmations_and_teachers_are_refused_them(client, people,
