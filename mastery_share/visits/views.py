@@ -377,6 +377,11 @@ def reflect(booking_id: int):
     if booking is None or booking.visitor_id != current_user.id:
         raise NotFound("No such visit of yours.")
     existing = booking.reflection
+    if existing is None and not can_reflect(current_user, booking):
+        # Said before anything is typed: the form would only refuse it on saving.
+        flash(f"You can reflect on this visit once it has begun "
+              f"({visit_when(booking.slot)}), if you have a seat.", "info")
+        return redirect(url_for("visits.mine", _anchor=f"booking-{booking.id}"))
     form = ReflectionForm(obj=existing if request.method == "GET" else None)
     form.practices.choices = practice_choices(_practices())
     if request.method == "GET":

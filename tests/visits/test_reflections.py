@@ -91,3 +91,12 @@ def test_the_reflection_form_saves_and_a_wrong_field_rerenders(client, host, vis
     assert response.status_code == 302
     db.session.expire_all()
     assert booking.reflection.saw == "A"
+
+
+def test_the_reflection_form_of_a_visit_still_ahead_says_when_instead(client, host, visitor,
+                                                                       open_slot):
+    booking = book_slot(visitor, open_slot(host, days_ahead=40).id)
+    sign_in(client, visitor)
+    answer = client.get(f"/visits/bookings/{booking.id}/reflection", follow_redirects=True)
+    page = answer.get_data(as_text=True)
+    assert "once it has begun" in page and 'name="saw"' not in page
