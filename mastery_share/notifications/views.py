@@ -58,8 +58,13 @@ def read():
         if not one:
             flash(f"Marked {changed} notification{'s' if changed != 1 else ''} as read.",
                   "success")
-    return redirect(url_for("notifications.index",
-                            show="unread" if request.args.get("show") == "unread" else None))
+    unread_only = request.args.get("show") == "unread"
+    # Back where the keyboard was: the item just marked (focusable), or the count when the
+    # item left an unread-only list; not the top of the page.
+    anchor = (f"notification-{form.notification_id.data}"
+              if form.notification_id.data and not unread_only else "unread-summary")
+    return redirect(url_for("notifications.index", show="unread" if unread_only else None,
+                            _anchor=anchor))
 
 
 @bp.get("/notifications/<id:notification_id>")

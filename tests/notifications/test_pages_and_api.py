@@ -53,8 +53,13 @@ def test_the_list_is_newest_first_grouped_by_day_with_mark_one_and_mark_all(clie
     assert ">Today</h2>" in page and page.count('<h2 class="h5 mt-3"') == 2
     assert "2 unread." in page
     token = csrf_token(client, "/notifications")
-    client.post("/notifications/read", data={"csrf_token": token, "notification_id": new.id})
+    marked = client.post("/notifications/read",
+                         data={"csrf_token": token, "notification_id": new.id})
     assert [item.read_at is not None for item in notifications_of(teacher)] == [True, False]
+    # Back to the item just marked, which can take the keyboard's focus.
+    assert marked.headers["Location"].endswith(f"/notifications#notification-{new.id}")
+    assert f'id="notification-{new.id}" tabindex="-1"' in client.get(
+        "/notifications").get_data(as_text=True)
     client.post("/notifications/read", data={"csrf_token": token})
     assert all(item.read_at is not None for item in notifications_of(teacher))
     assert "You are all caught up." in client.get("/notifications").get_data(as_text=True)
